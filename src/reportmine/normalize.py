@@ -1,0 +1,145 @@
+"""A normalised view of a document's text that maps every character back to the original.
+
+Extractors match against the view (half-width digits and punctuation, simplified characters,
+hard-wrapped lines re-joined, spaces between Chinese and digits dropped, a character doubled
+across a page break removed) and report spans in the original text via :meth:`NormalizedText.to_original`.
+Only 1:1 replacements and deletions are made, so the map is a plain list of original offsets.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+# Full-width ASCII block -> ASCII; the ideographic space -> space. 1:1, so offsets survive.
+_WIDTH_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
+
+_CJK = r"\u3400-\u9fff\uf900-\ufaff"
+_CJK_PUNCT = r"\u3001-\u3011\u2018-\u201d\uff01-\uff5e"
+_TERMINAL = "。！？；：!?;:”』」）)】"
+_SPACES = " \t\u3000\xa0"
+# Spaces next to a Chinese character are layout, not content ("2019 年", "1391.38 亿元").
+_LAYOUT_SPACE = re.compile(
+    rf"(?<=[{_CJK}{_CJK_PUNCT}])[{_SPACES}]+|[{_SPACES}]+(?=[{_CJK}{_CJK_PUNCT}])"
+)
+_HEADING_START = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．](?!\d)"
+    r"|第[一二三四五六七八九十]+[章节部分条]|[一二三四五六七八九十]+是|首先|其次|最后|附件)"
+)
+# Web-page chrome and sign-off lines end without punctuation but are never continued.
+_STANDALONE = re.compile(r">>|首页|发布(?:日期|时间)|访问次数|浏览次数|来源[:：]|当前位置|联系人|联系电话|^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$")
+# A line this long that stops mid-sentence was cut by a page end, not written that way.
+_LONG_LINE = 30
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedText:
+    """``text`` plus ``origin``: ``origin[i]`` is the original offset of ``text[i]``.
+
+    ``origin`` has one extra trailing entry, the original length, so end offsets map too.
+    """
+
+    text: str
+    origin: list[int]
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a half-open span of the view to the original text."""
+        if end <= start:
+            o = self.origin[start]
+            return o, o
+        return self.origin[start], self.origin[end - 1] + 1
+
+
+def normalize(text: str) -> NormalizedText:
+    """Build the matching view of ``text``.
+
+    >>> v = normalize("共计２０１９ 年")
+    >>> v.text
+    '共计2019年'
+    >>> v.to_original(2, 7)
+    (2, 8)
+    """
+    folded = text.translate(_WIDTH_TABLE)
+    table = _t2s_table()
+    if not table.keys().isdisjoint(map(ord, set(folded))):
+        folded = folded.translate(table)
+    deletions = _soft_breaks(folded) + [m.span() for m in _LAYOUT_SPACE.finditer(folded)]
+    return _apply_deletions(folded, deletions)
+
+
+def _apply_deletions(text: str, deletions: list[tuple[int, int]]) -> NormalizedText:
+    pieces: list[str] = []
+    origin: list[int] = []
+    pos = 0
+    for start, end in sorted(deletions):
+        if end <= pos:
+            continue
+        start = max(start, pos)
+        pieces.append(text[pos:start])
+        origin.extend(range(pos, start))
+        pos = end
+    pieces.append(text[pos:])
+    origin.extend(range(pos, len(text)))
+    origin.append(len(text))
+    return NormalizedText("".join(pieces), origin)
+
+
+def _soft_breaks(text: str) -> list[tuple[int, int]]:
+    """Line breaks that a hard-wrapping PDF or web copy put inside a sentence.
+
+    A break is soft when the line before it is long (or as wide as the text's common wrap width,
+    for hard-wrapped text), stops mid-sentence, is no heading or page chrome, and the next line
+    is no heading. A character
+    repeated on both sides of a soft break is the page-break doubling (``绩`` + ``绩效``).
+    """
+    lines = list(re.finditer(r"[^\n]*", text))
+    lengths = [len(m.group().strip(_SPACES + "\r")) for m in lines]
+    width = _wrap_width(lengths) or _LONG_LINE
+    out: list[tuple[int, int]] = []
+    nonempty = [i for i, n in enumerate(lengths) if n]
+    for a, b in zip(nonempty, nonempty[1:]):
+        prev, nxt = lines[a].group().rstrip(_SPACES + "\r"), lines[b].group()
+        if (
+            lengths[a] < min(0.8 * width, _LONG_LINE)
+            or prev[-1] in _TERMINAL
+            or _HEADING_START.match(nxt)
+            or _HEADING_START.match(prev)
+            or _STANDALONE.search(prev)
+            or _STANDALONE.search(nxt)
+            or not nxt.strip(_SPACES + "\r")
+        ):
+            continue
+        start = lines[a].start() + len(prev)
+        end = lines[b].start() + len(nxt) - len(nxt.lstrip(_SPACES))
+        if prev[-1] == text[end] and re.match(rf"[{_CJK}]", prev[-1]):
+            start -= 1  # the page-break doubling: keep the copy that starts the next line
+        out.append((start, end))
+    return out
+
+
+def _wrap_width(lengths: list[int]) -> float | None:
+    """The common line width of a hard-wrapped text, or None if lines are paragraphs."""
+    nonempty = [n for n in lengths if n >= 8]
+    if len(nonempty) < 6:
+        return None
+    width = statistics.quantiles(nonempty, n=10)[7]  # 80th percentile: a full line
+    if width > 120:
+        return None
+    near = sum(1 for n in nonempty if 0.8 * width <= n <= 1.15 * width)
+    return width if near >= 0.4 * len(nonempty) else None
+
+
+@lru_cache(maxsize=1)
+def _t2s_table() -> dict[int, int]:
+    """Character-level traditional -> simplified, from OpenCC's own table (1:1 keeps offsets)."""
+    table: dict[int, int] = {}
+    text = resources.files("opencc").joinpath("dictionary/TSCharacters.txt").read_text("utf-8")
+    for line in text.splitlines():
+        trad, _, simp = line.partition("\t")
+        simp = simp.split(" ")[0]
+        if len(trad) == 1 and len(simp) == 1 and trad != simp:
+            table[ord(trad)] = ord(simp)
+    return table
