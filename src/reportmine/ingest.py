@@ -1,0 +1,166 @@
+"""Bulk ingest: files, folders and globs into the store, on all cores, past bad files.
+
+Each file is read and extracted in a worker process (jieba and the regexes are CPU-bound), and
+written by this process in one transaction per file. A file already stored (same content hash)
+is skipped without being parsed again. A bad file is reported and the batch goes on.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import logging
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .document import Extraction
+from .errors import DocumentLoadError, ReportmineError
+from .passages import Passage, passages
+from .pipeline import ExtractOptions, extract_file
+from .store import Store
+
+log = logging.getLogger(__name__)
+_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".docx", ".pdf"}
+
+
+@dataclass(slots=True)
+class FileResult:
+    path: str
+    status: str  # added, skipped (already stored), failed
+    doc_ids: list[str] = field(default_factory=list)
+    error: str | None = None
+    figures: int = 0
+    statements: int = 0
+    chars: int = 0
+
+
+@dataclass(slots=True)
+class IngestReport:
+    results: list[FileResult] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def failures(self) -> list[FileResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files named directly, files under folders (recursively, known suffixes), glob matches."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for found in sorted(path.rglob("*")):
+                if found.is_file() and found.suffix.lower() in _SUFFIXES and not found.name.startswith("."):
+                    yield found
+        elif path.exists():
+            yield path
+        else:
+            matches = sorted(glob.glob(str(raw), recursive=True))
+            if not matches:
+                yield path  # reported as a failure: the user named something that is not there
+            for m in matches:
+                if Path(m).is_file():
+                    yield Path(m)
+
+
+def ingest(paths: Iterable[str | Path], store: Store, *, workers: int | None = None,
+           options: ExtractOptions = ExtractOptions(),
+           on_file: Callable[[FileResult], None] | None = None) -> IngestReport:
+    """Ingest every file under ``paths``; never stops on a bad file.
+
+    Args:
+        paths: files, folders or glob patterns.
+        store: where to write.
+        workers: processes to extract in (default: all cores; 1 = in this process).
+        on_file: called after each file, e.g. to advance a progress bar.
+    """
+    report = IngestReport()
+    todo: list[Path] = []
+    for path in expand_paths(paths):
+        result = _precheck(path, store)
+        if result is None:
+            todo.append(path)
+        else:
+            _record(report, result, on_file)
+    workers = workers or os.cpu_count() or 1
+    for path, outcome in _run(todo, options, workers):
+        _record(report, _store(path, outcome, store), on_file)
+    return report
+
+
+def _record(report: IngestReport, result: FileResult, on_file: Callable[[FileResult], None] | None) -> None:
+    report.results.append(result)
+    if on_file:
+        on_file(result)
+
+
+def _precheck(path: Path, store: Store) -> FileResult | None:
+    """Skip files already stored; fail files that cannot be opened. None: process it."""
+    try:
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        return FileResult(str(path), "failed", error=f"{path}: cannot open ({exc.strerror or exc})")
+    if store.has_document(digest.hexdigest()):
+        return FileResult(str(path), "skipped", doc_ids=[digest.hexdigest()])
+    return None
+
+
+Outcome = tuple[list[Extraction], dict[str, list[Passage]]] | str
+
+
+def process_file(path: str, options: ExtractOptions) -> Outcome:
+    """Read, extract and tokenise one file; an error message instead of raising (runs in a worker)."""
+    try:
+        extractions = extract_file(path, options)
+        return extractions, {ex.document.id: passages(ex.document) for ex in extractions}
+    except DocumentLoadError as exc:
+        return exc.message
+    except ReportmineError as exc:
+        return f"{path}: {exc.message}"
+    except Exception as exc:  # a bug on one file must not lose the batch; it is logged with its trace
+        log.exception("internal error on %s", path)
+        return f"{path}: internal error ({type(exc).__name__}: {exc})"
+
+
+def _run(paths: list[Path], options: ExtractOptions, workers: int) -> Iterator[tuple[Path, Outcome]]:
+    if workers <= 1 or len(paths) <= 1:
+        for path in paths:
+            yield path, process_file(str(path), options)
+        return
+    # A bounded window keeps memory flat: at most 2 results per worker wait to be written.
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        pending: list[tuple[Path, Future[Outcome]]] = []
+        queue = iter(paths)
+        for path in queue:
+            pending.append((path, pool.submit(process_file, str(path), options)))
+            if len(pending) >= 2 * workers:
+                break
+        while pending:
+            path, future = pending.pop(0)
+            yield path, future.result()
+            nxt = next(queue, None)
+            if nxt is not None:
+                pending.append((nxt, pool.submit(process_file, str(nxt), options)))
+
+
+def _store(path: Path, outcome: Outcome, store: Store) -> FileResult:
+    if isinstance(outcome, str):
+        return FileResult(str(path), "failed", error=outcome)
+    extractions, passage_map = outcome
+    try:
+        added = store.add(extractions, passage_map)
+    except ReportmineError as exc:
+        return FileResult(str(path), "failed", error=exc.message)
+    return FileResult(
+        str(path), "added" if added else "skipped", doc_ids=[e.document.id for e in extractions],
+        figures=sum(len(e.figures) for e in extractions), statements=sum(len(e.statements) for e in extractions),
+        chars=sum(len(e.document.text) for e in extractions),
+    )

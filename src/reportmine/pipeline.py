@@ -1,0 +1,92 @@
+"""From a Document to everything reportmine extracts from it, and its ANNOTATION.md JSON form.
+
+``extract_file`` is the evaluation interface behind ``reportmine extract FILE --json``: it needs
+no database. A compilation (several reports in one file) yields one Extraction per part.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .document import Document, Extraction, to_jsonable
+from .extractors import checks, claims, figures, statements, structure
+from .normalize import normalize
+from .readers import read_document
+
+
+@dataclass(frozen=True, slots=True)
+class ExtractOptions:
+    """What to extract; the CLI flags and API parameters map onto this one object."""
+
+    figures: bool = True
+    statements: bool = True
+
+
+def extract_document(document: Document, options: ExtractOptions = ExtractOptions()) -> list[Extraction]:
+    """Structure, figures, checks, statements and claims for one document (or each of its parts)."""
+    view = normalize(document.text)
+    structure.annotate(document, view)
+    parts = structure.split_compilation(document)
+    if parts:
+        return [_extract_part(part, options) for part in parts]
+    return [_extract(document, view, options)]
+
+
+def extract_file(path: str | Path, options: ExtractOptions = ExtractOptions()) -> list[Extraction]:
+    """Read and extract one file. Raises DocumentLoadError naming the file and the problem."""
+    return extract_document(read_document(path), options)
+
+
+def _extract_part(part: Document, options: ExtractOptions) -> Extraction:
+    view = normalize(part.text)
+    structure.annotate(part, view)
+    return _extract(part, view, options)
+
+
+def _extract(document: Document, view: Any, options: ExtractOptions) -> Extraction:
+    result = Extraction(document)
+    if options.figures:
+        result.figures = figures.find_figures(document, view)
+        result.checks = checks.check_figures(document, view, result.figures)
+    if options.statements:
+        result.statements = statements.find_statements(document, view)
+        result.claims = claims.find_claims(document, view, result.statements)
+    return result
+
+
+def to_annotation(extraction: Extraction, with_text: bool = False) -> dict[str, Any]:
+    """The ANNOTATION.md schema, every item with ``start``/``end`` offsets into the text."""
+    doc = extraction.document
+    out: dict[str, Any] = {
+        "doc": doc.source,
+        "id": doc.id,
+        "format": doc.format,
+        "title": doc.title,
+        "doc_type": doc.doc_type,
+        "meta": to_jsonable(doc.meta),
+        "sections": [_compact(to_jsonable(s)) for s in doc.sections],
+        "figures": [_compact(to_jsonable(f)) for f in extraction.figures],
+        "checks": [_compact(to_jsonable(c)) for c in extraction.checks],
+        "statements": [_compact(to_jsonable(s)) for s in extraction.statements],
+        "rectification_claims": [to_jsonable(c) for c in extraction.claims],
+        "warnings": list(doc.warnings),
+    }
+    if doc.parent_id:
+        out["parent_id"] = doc.parent_id
+        out["parent_range"] = to_jsonable(doc.parent_range)
+    if with_text:
+        out["text"] = doc.text
+    return out
+
+
+def extractions_to_json(extractions: list[Extraction], with_text: bool = False) -> dict[str, Any]:
+    """One object for a single document; ``{"parts": [...]}`` for a compilation."""
+    if len(extractions) == 1 and not extractions[0].document.parent_id:
+        return to_annotation(extractions[0], with_text)
+    return {"parts": [to_annotation(e, with_text) for e in extractions]}
+
+
+def _compact(item: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in item.items() if v is not None}
