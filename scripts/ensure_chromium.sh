@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Installs Debian's headless Chromium and its driver for the end-to-end UI tests, when missing.
+# Only as root (CI and dev machines here are root); elsewhere the browser tests skip themselves.
+set -euo pipefail
+if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then exit 0; fi
+if [ "$(id -u)" != 0 ]; then echo "not root: cannot install chromium" >&2; exit 1; fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+apt-get install -y -qq chromium chromium-driver >/dev/null
