@@ -1,0 +1,224 @@
+"""Speed and memory figures for reportmine. Prints numbers; asserts nothing (not a test).
+
+usage: python scripts/benchmark.py [--docs 1000] [--only ingest,pdf,memory,extractors]
+
+Sections:
+  baseline+ingest  text ingest vs. reading + jieba-segmenting the same text in one process,
+                   with and without figure / statement extraction, same run, same corpus
+  formats          ingest of a generated corpus across txt/html/docx/pdf: documents/s, MB/s
+  pdf              PDF pages/s: reportmine's reader vs. pdfplumber extract_text on the same files
+  memory           peak RSS of an ingest as the corpus grows (it must stay flat)
+  extractors       figures/s and statements classified/s
+The corpus is generated from the project's own samples (corpora/samples), each copy made unique.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "src"))
+
+from reportmine.ingest import ingest  # noqa: E402
+from reportmine.pipeline import ExtractOptions  # noqa: E402
+from reportmine.store import Store  # noqa: E402
+
+SAMPLES = sorted((REPO / "corpora" / "samples").rglob("*.txt"))
+PDF_SOURCES = sorted((REPO / "tests" / "data").rglob("*.pdf")) + sorted((REPO / "corpora").rglob("*.pdf"))
+
+
+def make_text_corpus(folder: Path, n: int, seed: int = 7) -> list[Path]:
+    """n unique UTF-8 text files built from the samples (a numbered line keeps hashes apart)."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i in range(n):
+        src = SAMPLES[i % len(SAMPLES)].read_text(encoding="utf-8")
+        path = folder / f"doc_{i:05d}.txt"
+        path.write_text(f"{src}\n（材料编号：{i}-{rng.randint(0, 10**9)}）\n", encoding="utf-8")
+        out.append(path)
+    return out
+
+
+def make_mixed_corpus(folder: Path, n: int) -> list[Path]:
+    """n unique files across formats: txt (UTF-8 and GB18030), html, docx and pdf copies."""
+    import docx
+
+    folder.mkdir(parents=True, exist_ok=True)
+    out = []
+    for i in range(n):
+        text = SAMPLES[i % len(SAMPLES)].read_text(encoding="utf-8") + f"\n（材料编号：{i}）\n"
+        kind = i % 5
+        if kind == 0:
+            path = folder / f"d{i:05d}.txt"
+            path.write_text(text, encoding="utf-8")
+        elif kind == 1:
+            path = folder / f"d{i:05d}.txt"
+            path.write_bytes(text.encode("gb18030"))
+        elif kind == 2:
+            path = folder / f"d{i:05d}.html"
+            body = "".join(f"<p>{line}</p>" for line in text.splitlines() if line.strip())
+            path.write_text(f"<html><head><title>t{i}</title></head><body><div class='nav'>首页 &gt; 绩效</div>"
+                            f"<div class='content'>{body}</div></body></html>", encoding="utf-8")
+        elif kind == 3 or not PDF_SOURCES:
+            path = folder / f"d{i:05d}.docx"
+            d = docx.Document()
+            for line in text.splitlines():
+                if line.strip():
+                    d.add_paragraph(line)
+            d.save(path)
+        else:
+            path = folder / f"d{i:05d}.pdf"
+            # Bytes after %%EOF are ignored by PDF readers: a unique comment gives a unique hash.
+            path.write_bytes(PDF_SOURCES[i % len(PDF_SOURCES)].read_bytes() + f"\n%copy {i}\n".encode())
+        out.append(path)
+    return out
+
+
+def baseline_read_and_segment(paths: list[Path]) -> tuple[float, int]:
+    """Seconds to read, decode and jieba-segment every file in this one process."""
+    from reportmine.segmentation import tokenize
+
+    tokenize("预热")  # dictionary load is not throughput
+    t0 = time.perf_counter()
+    chars = 0
+    for p in paths:
+        text = p.read_bytes().decode("utf-8")
+        chars += len(text)
+        tokenize(text)
+    return time.perf_counter() - t0, chars
+
+
+def timed_ingest(paths: list[Path], options: ExtractOptions, workers: int | None = None) -> tuple[float, int]:
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "bench.db")
+        t0 = time.perf_counter()
+        report = ingest(paths, store, options=options, workers=workers)
+        elapsed = time.perf_counter() - t0
+        failed = report.count("failed")
+        if failed:
+            print(f"    ({failed} files failed: {report.failures[0].error})")
+        store.close()
+    return elapsed, report.count("added")
+
+
+def section_ingest(n: int) -> None:
+    print(f"== text ingest vs. read + jieba (one process), {n} documents, {os.cpu_count()} cores")
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = make_text_corpus(Path(tmp) / "txt", n)
+        mb = sum(p.stat().st_size for p in paths) / 1e6
+        base_s, chars = baseline_read_and_segment(paths)
+        print(f"  read + jieba, 1 process      {n / base_s:8.1f} docs/s  {mb / base_s:6.2f} MB/s  ({chars / base_s / 1e3:.0f}k chars/s)")
+        for name, opts in (
+            ("ingest, structure + search", ExtractOptions(figures=False, statements=False)),
+            ("ingest, + figures", ExtractOptions(figures=True, statements=False)),
+            ("ingest, + figures + statements", ExtractOptions()),
+        ):
+            secs, added = timed_ingest(paths, opts)
+            print(f"  {name:28s} {added / secs:8.1f} docs/s  {mb / secs:6.2f} MB/s  = {base_s / secs:.2f}x read+jieba")
+
+
+def section_formats(n: int) -> None:
+    print(f"== mixed-format ingest, {n} documents (txt, GB18030 txt, html, docx, pdf)")
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = make_mixed_corpus(Path(tmp) / "mixed", n)
+        mb = sum(p.stat().st_size for p in paths) / 1e6
+        secs, added = timed_ingest(paths, ExtractOptions())
+        print(f"  {added} added in {secs:.1f}s: {added / secs:.1f} docs/s, {mb / secs:.2f} MB/s of source files")
+
+
+def section_pdf() -> None:
+    pdfs = [p for p in PDF_SOURCES if p.stat().st_size > 1000]
+    if not pdfs:
+        print("== pdf: no PDFs found under tests/data or corpora")
+        return
+    import pdfplumber
+
+    from reportmine.readers import read_document
+
+    t0 = time.perf_counter()
+    pages = 0
+    for p in pdfs:
+        pages += len(read_document(p).pages) or 1
+    ours = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for p in pdfs:
+        with pdfplumber.open(p) as pdf:
+            for page in pdf.pages:
+                page.extract_text()
+    theirs = time.perf_counter() - t0
+    print(f"== pdf ({len(pdfs)} files, {pages} pages)")
+    print(f"  reportmine reader   {pages / ours:8.1f} pages/s")
+    print(f"  pdfplumber text     {pages / theirs:8.1f} pages/s   -> {theirs / ours:.1f}x faster")
+
+
+def section_memory(n: int) -> None:
+    print("== peak memory of a whole ingest run as the corpus grows (fresh process each)")
+    for size in (n // 4, n // 2, n):
+        code = (
+            "import sys, tempfile, resource; from pathlib import Path; sys.path.insert(0, %r);"
+            "sys.path.insert(0, %r); import benchmark as b;"
+            "tmp = Path(tempfile.mkdtemp()); paths = b.make_text_corpus(tmp / 't', %d);"
+            "b.timed_ingest(paths, b.ExtractOptions());"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        ) % (str(REPO / "src"), str(REPO / "scripts"), size)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+        print(f"  {size:6d} docs: main process {int(out[-2]) / 1024:6.0f} MiB, largest worker {int(out[-1]) / 1024:6.0f} MiB")
+
+
+def section_extractors() -> None:
+    from reportmine.extractors import figures as fig_mod
+    from reportmine.extractors import statements as st_mod
+    from reportmine.normalize import normalize
+    from reportmine.readers import read_document
+
+    docs = [read_document(p) for p in SAMPLES]
+    views = [normalize(d.text) for d in docs]
+    from reportmine.extractors import structure
+
+    for d, v in zip(docs, views):
+        structure.annotate(d, v)
+    chars = sum(len(d.text) for d in docs)
+    t0 = time.perf_counter()
+    found = sum(len(fig_mod.find_figures(d, v)) for d, v in zip(docs, views))
+    secs = time.perf_counter() - t0
+    print(f"== extractors on {len(docs)} sample documents ({chars / 1e3:.0f}k chars)")
+    print(f"  figures     {found / secs:10.0f} figures/s  {chars / secs / 1e6:6.2f} MB chars/s")
+    st_mod.find_statements(docs[0], views[0])  # model load is not throughput
+    t0 = time.perf_counter()
+    found = sum(len(st_mod.find_statements(d, v)) for d, v in zip(docs, views))
+    secs = time.perf_counter() - t0
+    print(f"  statements  {found / secs:10.0f} statements/s  {chars / secs / 1e6:6.2f} MB chars/s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("--only", default="ingest,formats,pdf,memory,extractors")
+    args = parser.parse_args()
+    sections = set(args.only.split(","))
+    if not SAMPLES:
+        sys.exit("no samples under corpora/samples")
+    if "ingest" in sections:
+        section_ingest(args.docs)
+    if "formats" in sections:
+        section_formats(args.docs)
+    if "pdf" in sections:
+        section_pdf()
+    if "memory" in sections:
+        section_memory(args.docs)
+    if "extractors" in sections:
+        section_extractors()
+    print(f"(benchmark process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main()
