@@ -274,6 +274,21 @@ class Store:
             "claims": one("SELECT count(*) FROM claims"),
         }
 
+    def by_year(self) -> list[dict[str, Any]]:
+        """Per document year: documents, figures, money cited (yuan) and statements by kind (trend charts)."""
+        years: dict[int, dict[str, Any]] = {}
+        for year, n in self.db.execute("SELECT year, count(*) FROM documents WHERE year IS NOT NULL GROUP BY year"):
+            years[year] = {"year": year, "documents": n, "figures": 0, "money": 0.0, "by_kind": {}}
+        for year, n, money in self.db.execute(
+                "SELECT d.year, count(*), total(CASE WHEN f.unit = 'CNY' THEN f.value_num END) FROM figures f"
+                " JOIN documents d ON d.id = f.doc_id WHERE d.year IS NOT NULL GROUP BY d.year"):
+            years[year].update(figures=n, money=money)
+        for year, kind, n in self.db.execute(
+                "SELECT d.year, s.kind, count(*) FROM statements s JOIN documents d ON d.id = s.doc_id"
+                " WHERE d.year IS NOT NULL GROUP BY d.year, s.kind"):
+            years[year]["by_kind"][kind] = n
+        return [years[y] for y in sorted(years)]
+
     def iter_documents(self, columns: str = "id") -> Iterator[dict[str, Any]]:
         yield from self.db.query(f"SELECT {columns} FROM documents ORDER BY id")
 
