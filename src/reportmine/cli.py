@@ -177,6 +177,24 @@ def summary(db_path: str, as_json: bool) -> None:
         click.echo(f"{key}: {value}")
 
 
+@main.command()
+@_db_option
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (127.0.0.1: this machine only).")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--token", envvar="REPORTMINE_TOKEN", default=None, show_default="$REPORTMINE_TOKEN",
+              help="Bearer token required on write requests (uploads); prefer the variable, argv is visible to ps.")
+def serve(db_path: str, host: str, port: int, token: str | None) -> None:
+    """Serve the web UI and the HTTP API (OpenAPI docs at /docs) with uvicorn."""
+    import uvicorn
+
+    from api import create_app
+
+    if not token and host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: {host} is reachable from other machines and no --token is set: anyone there can upload",
+                   err=True)
+    uvicorn.run(create_app(db_path, token=token), host=host, port=port, log_level="info")
+
+
 def _emit(rows: list[dict[str, Any]], columns: list[str], fmt: str) -> None:
     if fmt == "json":
         _echo_json(rows)
