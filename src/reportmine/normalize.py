@@ -97,7 +97,8 @@ def _soft_breaks(text: str) -> list[tuple[int, int]]:
     """
     lines = list(re.finditer(r"[^\n]*", text))
     lengths = [len(m.group().strip(_SPACES + "\r")) for m in lines]
-    width = _wrap_width(lengths) or _LONG_LINE
+    wrap = _wrap_width(lengths)
+    width = wrap or _LONG_LINE
     out: list[tuple[int, int]] = []
     nonempty = [i for i, n in enumerate(lengths) if n]
     for a, b in zip(nonempty, nonempty[1:]):
@@ -106,7 +107,8 @@ def _soft_breaks(text: str) -> list[tuple[int, int]]:
             lengths[a] < min(0.8 * width, _LONG_LINE)
             or prev[-1] in _TERMINAL
             or _HEADING_START.match(nxt)
-            or _HEADING_START.match(prev)
+            # A numbered line is a heading unless it fills a hard-wrapped line ("一是…" paragraphs).
+            or (_HEADING_START.match(prev) and not (wrap and lengths[a] >= 0.9 * wrap))
             or _STANDALONE.search(prev)
             or _STANDALONE.search(nxt)
             or not nxt.strip(_SPACES + "\r")

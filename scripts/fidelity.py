@@ -1,0 +1,141 @@
+"""How faithfully the readers reproduce the seed texts, and how fast the PDF reader is.
+
+For every seed in <corpora>/seeds and its copies in <corpora>/formats (.html, .docx, .lo.docx,
+.pdf) it prints the character similarity between ``read_document(copy).text`` and the seed
+(difflib ratio on the texts with all whitespace removed; for .html the web-page chrome lines are
+left out of both sides), per file and the minimum per format. Then pages/s of reportmine's PDF
+reader against pdfplumber's ``extract_text`` on the same PDFs, and a sample of table rows read
+from a real budget PDF.
+
+    python scripts/fidelity.py [--corpora ../shared/corpora] [--repeat 3]
+
+Not a test: it needs the shared corpora, which a fresh machine does not have.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
+
+from reportmine.readers import read_document  # noqa: E402
+
+FORMATS = (".html", ".docx", ".lo.docx", ".pdf")
+# Chrome lines of the scraped seeds, defined here independently of the HTML reader's own filter,
+# so that the reader is not measured against itself.
+_SEED_CHROME = re.compile(
+    r"^\s*(?:当前位置|>>|来源\s*[:：]|发布(?:日期|时间)\s*[:：]|打印\s|打印$|纠错|分享到|扫一扫|【打印)"
+)
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def drop_chrome(text: str) -> str:
+    return "\n".join(ln for ln in text.splitlines() if not _SEED_CHROME.match(ln))
+
+
+def similarity(a: str, b: str) -> float:
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio()
+
+
+def fidelity(corpora: Path) -> None:
+    seeds = sorted((corpora / "seeds").glob("*.txt"))
+    worst: dict[str, float] = {}
+    print(f"{'file':<34} {'chars':>7} {'similarity':>10}")
+    for seed in seeds:
+        seed_text = seed.read_text("utf-8")
+        for ext in FORMATS:
+            copy = corpora / "formats" / (seed.stem + ext)
+            if not copy.exists():
+                continue
+            got = read_document(copy).text
+            want = seed_text
+            if ext == ".html":
+                got, want = drop_chrome(got), drop_chrome(want)
+            ratio = similarity(squeeze(got), squeeze(want))
+            worst[ext] = min(worst.get(ext, 1.0), ratio)
+            print(f"{copy.name:<34} {len(got):>7} {ratio:>10.4f}")
+    print("\nminimum per format (target >= 0.99):")
+    for ext in FORMATS:
+        if ext in worst:
+            print(f"  {ext:<9} {worst[ext]:.4f}")
+
+
+def pdf_speed(corpora: Path, repeat: int) -> None:
+    import pdfplumber
+
+    groups = {"formats": sorted((corpora / "formats").glob("*.pdf")), "real": sorted((corpora / "real" / "pdf").glob("*.pdf"))}
+    print("\nPDF pages/s (best of %d runs; the reader includes all its repairs):" % repeat)
+    for name, files in groups.items():
+        if not files:
+            continue
+        datas = [(f, f.read_bytes()) for f in files]
+        read_document(*datas[0])  # imports and first-call set-up are not what is measured
+        ours = _best(repeat, lambda: sum(len(read_document(f, d).pages) for f, d in datas))
+        theirs = _best(1, lambda: sum(_plumber_pages(pdfplumber, f) for f in files))
+        print(f"  {name:<8} {ours[0]:>4} pages  reportmine {ours[0] / ours[1]:7.1f}/s   pdfplumber {theirs[0] / theirs[1]:6.1f}/s"
+              f"   ratio {ours[1] and (ours[0] / ours[1]) / (theirs[0] / theirs[1]):.1f}x")
+    _plumber_fidelity(corpora, pdfplumber)
+
+
+def _plumber_pages(pdfplumber, path: Path) -> int:
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+        return len(pdf.pages)
+
+
+def _plumber_fidelity(corpora: Path, pdfplumber) -> None:
+    print("\npdfplumber extract_text vs the seeds (the same measure, no repairs):")
+    for seed in sorted((corpora / "seeds").glob("*.txt")):
+        copy = corpora / "formats" / (seed.stem + ".pdf")
+        if copy.exists():
+            with pdfplumber.open(copy) as pdf:
+                text = "\n".join(p.extract_text() or "" for p in pdf.pages)
+            print(f"  {copy.name:<34} {similarity(squeeze(text), squeeze(seed.read_text('utf-8'))):.4f}")
+
+
+def _best(repeat: int, fn) -> tuple[int, float]:
+    best = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        n = fn()
+        elapsed = time.perf_counter() - start
+        best = (n, elapsed) if best is None or elapsed < best[1] else best
+    return best
+
+
+def table_sample(corpora: Path, rows: int) -> None:
+    files = sorted((corpora / "real" / "pdf").glob("*.pdf"))
+    if not files:
+        return
+    doc = read_document(files[0])
+    table = [ln for ln in doc.text.splitlines() if ln.count(" | ") >= 2]
+    print(f"\ntable rows read from {files[0].name} ({len(table)} rows with 3+ cells; first {rows}):")
+    for line in table[:rows]:
+        print("  " + line)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpora", type=Path, default=ROOT.parent / "shared" / "corpora")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--rows", type=int, default=25)
+    args = parser.parse_args()
+    if not (args.corpora / "seeds").is_dir():
+        sys.exit(f"no seeds under {args.corpora}")
+    fidelity(args.corpora)
+    pdf_speed(args.corpora, args.repeat)
+    table_sample(args.corpora, args.rows)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,385 @@
+"""PDF: pypdfium2's text layer, repaired into paragraphs and table rows.
+
+pypdfium2 reads text ~25x faster than pdfplumber (MEASURED.md; scripts/fidelity.py re-measures it)
+but writes every visual line as a line, inserts a space where the font changes (``1391.38 亿元``)
+and runs the rows of some tables into one line. The repair here uses only the characters next
+to each space (their boxes), so it costs little: rows are split where the baseline jumps, spaces
+that are really column gaps become :data:`CELL_SEP`, lines cut by a line or page end are joined
+(the rules live in normalize.py), and running headers, footers and page numbers are dropped.
+"""
+
+from __future__ import annotations
+
+import bisect
+import ctypes
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..document import Page, Span
+from ..errors import CorruptDocument, EmptyDocument, EncryptedDocument, NoTextLayer
+from ..normalize import _soft_breaks
+from . import ReadResult
+
+log = logging.getLogger(__name__)
+
+CELL_SEP = " | "  # between the cells of a table row
+
+# Kinds of a run of spaces inside a line.
+_REAL, _SOFT, _GEN, _CELL, _ROW = range(5)
+_SPACE_RUN = re.compile(r" +")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NUMERIC = frozenset("0123456789.,%-")
+_PAGE_NUMBER = re.compile(
+    r"^(?:第\s*\d+\s*页(?:\s*[,，/、]?\s*共\s*\d+\s*页)?|[-—–－]\s*\d+\s*[-—–－]"
+    r"|\d+\s*/\s*\d+|[Pp]age\s*\d+(?:\s*of\s*\d+)?)$"
+)
+_BARE_NUMBER = re.compile(r"^\d{1,4}$")
+_ZONE = 2  # lines at the top and at the bottom of a page where running headers and footers sit
+
+
+@dataclass(slots=True)
+class _PageText:
+    lines: list[str] = field(default_factory=list)
+    garbled: str = ""  # why the page's text is unusable, if it is
+    images: bool = False  # an image-only page (only looked at when the page has no text)
+
+
+def read(path: Path, data: bytes) -> ReadResult:
+    """Read a PDF's text layer.
+
+    Raises:
+        EncryptedDocument: a password is needed to open it.
+        CorruptDocument: pdfium cannot parse it.
+        EmptyDocument: it has no pages, or pages with neither text nor images.
+        NoTextLayer: its pages are images only (a scan).
+    """
+    import pypdfium2 as pdfium
+
+    pdf = _open(pdfium, path, data)
+    try:
+        count = len(pdf)
+        if count == 0:
+            raise EmptyDocument(path, "the PDF has no pages")
+        pages = [_read_page(pdf, i, path) for i in range(count)]
+        title = _title(pdf)
+    finally:
+        pdf.close()
+    if not any(p.lines for p in pages):
+        if any(p.images for p in pages):
+            raise NoTextLayer(path, f"a scanned PDF: its {count} page(s) are images with no text layer; run OCR first")
+        raise EmptyDocument(path, f"none of the PDF's {count} page(s) carries any text")
+    _strip_running_lines([p.lines for p in pages])
+    text, spans = _assemble([p.lines for p in pages])
+    result = ReadResult(text=text, title=title)
+    for number, (page, span) in enumerate(zip(pages, spans), start=1):
+        result.pages.append(Page(number=number, span=span, garbled=bool(page.garbled)))
+        if page.garbled:
+            result.warnings.append(f"page {number}: garbled text layer ({page.garbled}); its text is unreliable")
+        elif page.images and not page.lines:
+            result.warnings.append(f"page {number}: no text layer (an image-only page; it needs OCR)")
+    return result
+
+
+def _open(pdfium, path: Path, data: bytes):
+    try:
+        return pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        code = getattr(exc, "err_code", None)
+        if code == pdfium.raw.FPDF_ERR_PASSWORD:
+            raise EncryptedDocument(path, "a password-protected PDF: it cannot be read without the password") from exc
+        if code == pdfium.raw.FPDF_ERR_SECURITY:
+            raise EncryptedDocument(path, "an encrypted PDF with an unsupported security handler") from exc
+        raise CorruptDocument(path, f"a damaged PDF that cannot be parsed ({exc})") from exc
+
+
+def _title(pdf) -> str:
+    # Metadata titles are often "Microsoft Word - x.doc" or empty; keep only a Chinese one.
+    try:
+        title = (pdf.get_metadata_dict().get("Title") or "").strip()
+    except Exception:  # noqa: BLE001 - metadata is optional; a bad info dict must not fail the read
+        return ""
+    return title if re.search(r"[\u4e00-\u9fff]", title) and "Microsoft" not in title else ""
+
+
+def _read_page(pdf, index: int, path: Path) -> _PageText:
+    import pypdfium2 as pdfium
+
+    try:
+        page = pdf[index]
+    except pdfium.PdfiumError as exc:
+        log.warning("%s: page %d cannot be loaded: %s", path, index + 1, exc)
+        return _PageText(garbled="the page cannot be loaded")
+    try:
+        textpage = page.get_textpage()
+        try:
+            raw = textpage.get_text_range()
+            garbled = _garble_reason(raw)
+            lines = _layout_lines(textpage, raw)
+        finally:
+            textpage.close()
+        images = not lines and _has_images(page, pdfium)
+    finally:
+        page.close()
+    return _PageText(lines=lines, garbled=garbled if lines else "", images=images)
+
+
+def _has_images(page, pdfium) -> bool:
+    return any(True for _ in page.get_objects(filter=(pdfium.raw.FPDF_PAGEOBJ_IMAGE,)))
+
+
+# ---------------------------------------------------------------- lines, rows and cells
+
+
+def _layout_lines(textpage, raw: str) -> list[str]:
+    """The page's lines with spaces resolved; every char index of ``raw`` is a textpage index."""
+    aligned = len(raw) == textpage.count_chars()  # surrogate pairs would shift indices: skip the repair
+    lines: list[str] = []
+    base = 0
+    for line in raw.split("\n"):
+        body = line.rstrip("\r")
+        if aligned and " " in body.strip(" "):
+            lines.extend(_split_row(textpage, body, base))
+        else:
+            lines.append(body)
+        base += len(line) + 1
+    cleaned = (_CONTROL.sub("", ln).strip() for ln in lines)
+    return [ln for ln in cleaned if ln]
+
+
+def _split_row(textpage, line: str, base: int) -> list[str]:
+    rows: list[str] = []
+    parts: list[str] = []
+    kinds: list[int] = []
+    pos = 0
+    for m in _SPACE_RUN.finditer(line):
+        s, e = m.span()
+        if s == 0 or e == len(line):
+            continue
+        kind = _space_kind(textpage, line, base, s, e)
+        parts.append(line[pos:s])
+        pos = e
+        if kind == _ROW:
+            rows.append(_join_cells(parts, kinds))
+            parts, kinds = [], []
+        else:
+            kinds.append(kind)
+    parts.append(line[pos:])
+    rows.append(_join_cells(parts, kinds))
+    return rows
+
+
+def _join_cells(parts: list[str], kinds: list[int]) -> str:
+    # One clear column gap makes the line a table row: then every layout gap in it is one too.
+    tabular = _CELL in kinds
+    out = [parts[0]]
+    for part, kind in zip(parts[1:], kinds):
+        if kind == _REAL:
+            sep = " "
+        elif kind == _CELL or tabular:
+            sep = CELL_SEP
+        elif kind == _SOFT:
+            sep = ""
+        else:
+            sep = " "
+        out += (sep, part)
+    return "".join(out)
+
+
+def _space_kind(textpage, line: str, base: int, s: int, e: int) -> int:
+    """Classify the spaces ``line[s:e]`` from the boxes of the characters on either side."""
+    import pypdfium2.raw as pdfium_c
+
+    tp = textpage.raw
+    generated = pdfium_c.FPDFText_IsGenerated(tp, base + s) == 1
+    if not generated and e - s < 3:
+        return _REAL  # a space the author typed; three or more are hand-made column alignment
+    a, b = _loose_box(tp, base + s - 1), _loose_box(tp, base + e)
+    size = max(a[3] - a[2], b[3] - b[2], 1.0)
+    if abs((a[2] + a[3]) - (b[2] + b[3])) / 2 > 0.6 * size or b[0] < a[0] - 0.5 * size:
+        return _ROW  # the baseline moved: pdfium ran two table rows together
+    gap = (b[0] - a[1]) / size
+    left, right = line[s - 1], line[e]
+    left_num, right_num = left in _NUMERIC, right in _NUMERIC
+    left_cjk, right_cjk = _is_cjk(left), _is_cjk(right)
+    if not generated or gap >= 1.5 or (left_num and right_num) or (left_cjk and right_cjk and gap >= 0.5):
+        return _CELL
+    if (left_cjk or right_cjk) and gap < 1.0:
+        return _SOFT  # the font-change space of "2019 年"
+    return _GEN
+
+
+def _loose_box(tp, index: int) -> tuple[float, float, float, float]:
+    """left, right, bottom, top of a character's box at its font's full height."""
+    import pypdfium2.raw as pdfium_c
+
+    r = pdfium_c.FS_RECTF()
+    if not pdfium_c.FPDFText_GetLooseCharBox(tp, index, ctypes.byref(r)):
+        return (0.0, 0.0, 0.0, 0.0)
+    return (r.left, r.right, min(r.bottom, r.top), max(r.bottom, r.top))
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f" or "\uff00" <= ch <= "\uffef" or ch in "“”‘’"
+
+
+# ---------------------------------------------------------------- garbled pages
+
+
+def _garble_reason(text: str) -> str:
+    """Why a page's text is unusable, or "" when it reads as text."""
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return ""
+    cids = text.count("(cid:")
+    if cids >= 3:
+        return f"{cids} unmapped glyph codes (cid:NNN)"
+    bad = sum(1 for c in chars if _is_unmapped(c))
+    if bad >= 5 and bad >= 0.1 * len(chars):
+        return f"{100 * bad // len(chars)}% of its characters are private-use, replacement or control codes (a font with no Unicode map)"
+    cjk = {c for c in chars if "\u3400" <= c <= "\u9fff"}
+    if len(cjk) >= 10:
+        rare = sum(1 for c in cjk if _is_rare(c))
+        if rare >= 0.3 * len(cjk):
+            return f"{100 * rare // len(cjk)}% of its Chinese characters are rare ones (a font mapped to the wrong characters)"
+    return ""
+
+
+def _is_unmapped(c: str) -> bool:
+    o = ord(c)
+    return o < 32 or 0xE000 <= o <= 0xF8FF or o >= 0xF0000 or o in (0xFFFD, 0xFFFE, 0xFFFF)
+
+
+@lru_cache(maxsize=8192)
+def _is_rare(c: str) -> bool:
+    # Real Chinese text stays almost entirely within GB2312 (simplified) or Big5 (traditional);
+    # a font mapped to the wrong code points scatters over the whole CJK range and Extension A.
+    for codec in ("gb2312", "big5"):
+        try:
+            c.encode(codec)
+            return False
+        except UnicodeEncodeError:
+            pass
+    return True
+
+
+# ---------------------------------------------------------------- running headers and footers
+
+
+def _strip_running_lines(pages: list[list[str]]) -> None:
+    """Drop page numbers and lines repeated at the top or bottom of most pages, in place."""
+    with_text = [p for p in pages if p]
+    if not with_text:
+        return
+    running = _running_keys(with_text) if len(with_text) >= 2 else set()
+    numbered = _page_number_lines(pages)
+    for index, lines in enumerate(pages):
+        zone = _zone(len(lines))
+        drop = {i for i in zone if _key(lines[i]) in running and lines[i].count(CELL_SEP) < 2}
+        drop |= {i for i in zone if _PAGE_NUMBER.match(lines[i])}
+        drop |= numbered.get(index, set())
+        if drop:
+            lines[:] = [ln for i, ln in enumerate(lines) if i not in drop]
+
+
+def _zone(n: int) -> list[int]:
+    return sorted(set(range(min(_ZONE, n))) | set(range(max(n - _ZONE, 0), n)))
+
+
+def _key(line: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", line))
+
+
+def _running_keys(pages: list[list[str]]) -> set[str]:
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        counts.update({_key(lines[i]) for i in _zone(len(lines))})
+    need = max(2, (len(pages) + 1) // 2)
+    return {k for k, n in counts.items() if n >= need}
+
+
+def _page_number_lines(pages: list[list[str]]) -> dict[int, set[int]]:
+    """Bare numbers at a page's edge that count up with the pages (``12`` on page 14)."""
+    found: list[tuple[int, int, int]] = []  # page index, line index, value - page index
+    for index, lines in enumerate(pages):
+        for i in _zone(len(lines)):
+            if _BARE_NUMBER.match(lines[i]):
+                found.append((index, i, int(lines[i]) - index))
+    if len(found) < 2:
+        return {}
+    offset, n = Counter(f[2] for f in found).most_common(1)[0]
+    if n < 2:
+        return {}
+    out: dict[int, set[int]] = {}
+    for index, i, off in found:
+        if off == offset:
+            out.setdefault(index, set()).add(i)
+    return out
+
+
+# ---------------------------------------------------------------- one text from the pages
+
+
+def _assemble(pages: list[list[str]]) -> tuple[str, list[Span]]:
+    """Join the pages' lines into one text, re-joining lines cut by a line or page end."""
+    lines = [ln for page in pages for ln in page]
+    first_of_page = set()
+    k = 0
+    for page in pages:
+        if page:
+            first_of_page.add(k)
+        k += len(page)
+    joins = _joins("\n".join(lines), lines, first_of_page)
+    out: list[str] = []
+    ends: list[int] = []
+    starts: list[int] = []
+    pos = 0
+    for k, line in enumerate(lines):
+        if k:
+            drop_prev, joiner = joins.get(k, (False, "\n"))
+            if drop_prev:
+                out[-1] = out[-1][:-1]
+                pos -= 1
+                ends[-1] -= 1
+            out.append(joiner)
+            pos += len(joiner)
+        starts.append(pos)
+        out.append(line)
+        pos += len(line)
+        ends.append(pos)
+    spans: list[Span] = []
+    k = 0
+    for page in pages:
+        if page:
+            spans.append(Span(starts[k], ends[k + len(page) - 1]))
+        else:
+            at = starts[k] if k < len(starts) else pos
+            spans.append(Span(at, at))
+        k += len(page)
+    return "".join(out), spans
+
+
+def _joins(text: str, lines: list[str], first_of_page: set[int]) -> dict[int, tuple[bool, str]]:
+    """For line k joined to line k-1: (drop the doubled last char of k-1, the joining string)."""
+    offsets = []
+    pos = 0
+    for line in lines:
+        offsets.append(pos)
+        pos += len(line) + 1
+    joins: dict[int, tuple[bool, str]] = {}
+    for start, end in _soft_breaks(text):
+        k = bisect.bisect_right(offsets, end) - 1
+        if k <= 0 or offsets[k] != end:
+            continue
+        prev, nxt = lines[k - 1], lines[k]
+        if CELL_SEP in prev or CELL_SEP in nxt:
+            continue  # table rows stay rows
+        doubled = start < offsets[k] - 1 and not text[start].isspace()
+        drop = doubled and k in first_of_page  # a doubled character is a page-break artefact only
+        left = prev[-2] if drop else prev[-1]
+        joiner = " " if left.isascii() and left.isalnum() and nxt[0].isascii() and nxt[0].isalnum() else ""
+        joins[k] = (drop, joiner)
+    return joins
