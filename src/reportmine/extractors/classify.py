@@ -1,0 +1,224 @@
+"""Statement kind and category classifiers: TF-IDF features and linear models stored as plain arrays.
+
+Both models share one feature space (jieba words, word bigrams, character 2-3-grams and the
+first/last two characters), so a batch of texts is segmented once and scored by both. Weights
+live in ``models/statements.json`` (classes, vocabulary) and ``models/statements.npz`` (idf,
+coefficients, intercepts). Loading rebuilds the predictor from those arrays: no pickle, no
+scikit-learn import at prediction time (it costs ~1 s per process, MEASURED.md).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from ..segmentation import tokenize
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+MODEL_NAME = "statements"
+KIND_LABELS = ("issue", "recommendation", "measure", "rectification", "none")
+CATEGORY_LABELS = ("budget", "policy", "management")
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+_PUNCT = re.compile(r"[\s,，。；;：:、！？!?()（）“”\"'《》【】\[\]]+")
+
+
+def featurize(text: str, tokens: Sequence[str] | None = None) -> list[str]:
+    """The feature strings of one text; training and prediction both call this.
+
+    Numbers are folded to ``0`` so that "117条" and "164条" share features.
+    """
+    if tokens is None:
+        tokens = tokenize(text)
+    words = [_DIGITS.sub("0", t) for t in tokens]
+    feats = ["w:" + w for w in words]
+    feats += ["b:" + a + "|" + b for a, b in zip(words, words[1:])]
+    chars = _PUNCT.sub("|", _DIGITS.sub("0", text))
+    for n in (2, 3):
+        feats += ["c:" + chars[i : i + n] for i in range(len(chars) - n + 1) if "|" not in chars[i : i + n]]
+    core = chars.strip("|")
+    if core:
+        feats += ["^" + core[:2], core[-2:] + "$"]
+    return feats
+
+
+@dataclass(frozen=True, slots=True)
+class FeatureSpace:
+    """Vocabulary and idf weights: sublinear tf * idf, then each row scaled to unit length."""
+
+    vocabulary: dict[str, int]
+    idf: np.ndarray
+
+    @classmethod
+    def fit(cls, docs: Sequence[Sequence[str]], min_df: int = 2) -> FeatureSpace:
+        df: dict[str, int] = {}
+        for feats in docs:
+            for f in set(feats):
+                df[f] = df.get(f, 0) + 1
+        kept = sorted(f for f, n in df.items() if n >= min_df)
+        n_docs = len(docs)
+        idf = np.array([np.log((1 + n_docs) / (1 + df[f])) + 1.0 for f in kept], dtype=np.float64)
+        return cls({f: i for i, f in enumerate(kept)}, idf)
+
+    def transform(self, docs: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+        rows: list[int] = []
+        cols: list[int] = []
+        vals: list[float] = []
+        for r, feats in enumerate(docs):
+            counts: dict[int, int] = {}
+            for f in feats:
+                j = self.vocabulary.get(f)
+                if j is not None:
+                    counts[j] = counts.get(j, 0) + 1
+            for j, c in counts.items():
+                rows.append(r)
+                cols.append(j)
+                vals.append((1.0 + np.log(c)) * self.idf[j])
+        m = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), len(self.idf)), dtype=np.float64)
+        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ m)
+
+
+@dataclass(frozen=True, slots=True)
+class LinearModel:
+    """A multinomial logistic regression as arrays: ``coef`` is (classes, features)."""
+
+    classes: tuple[str, ...]
+    coef: np.ndarray
+    intercept: np.ndarray
+
+    def proba(self, x: sparse.csr_matrix) -> np.ndarray:
+        scores = np.asarray(x @ self.coef.T) + self.intercept
+        if len(self.classes) == 2 and scores.shape[1] == 1:
+            scores = np.hstack([-scores, scores]) / 2
+        scores -= scores.max(axis=1, keepdims=True)
+        e = np.exp(scores)
+        return e / e.sum(axis=1, keepdims=True)
+
+
+@dataclass(frozen=True, slots=True)
+class StatementModels:
+    space: FeatureSpace
+    kind: LinearModel
+    category: LinearModel
+    meta: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    """Class probabilities for one text, keyed by label."""
+
+    kind: dict[str, float]
+    category: dict[str, float]
+
+
+def model_dir() -> Path:
+    """``$REPORTMINE_MODELS`` if set, else the repository's ``models/``."""
+    env = os.environ.get("REPORTMINE_MODELS")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parents[3] / "models"
+
+
+def save_models(models: StatementModels, directory: Path) -> None:
+    """Write the JSON header and the npz arrays (``allow_pickle`` is never needed to read them)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    vocab = sorted(models.space.vocabulary, key=models.space.vocabulary.__getitem__)
+    header = {
+        "format_version": FORMAT_VERSION,
+        "kind_classes": list(models.kind.classes),
+        "category_classes": list(models.category.classes),
+        "vocabulary": vocab,
+        "meta": models.meta,
+    }
+    (directory / f"{MODEL_NAME}.json").write_text(
+        json.dumps(header, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8"
+    )
+    arrays = {
+        "idf": models.space.idf.astype(np.float32),
+        "kind_coef": models.kind.coef.astype(np.float32),
+        "kind_intercept": models.kind.intercept.astype(np.float32),
+        "category_coef": models.category.coef.astype(np.float32),
+        "category_intercept": models.category.intercept.astype(np.float32),
+    }
+    # np.savez_compressed stamps zip entries with the current time; write entries ourselves so
+    # that `reportmine train` twice gives byte-identical files.
+    _write_npz(directory / f"{MODEL_NAME}.npz", arrays)
+
+
+def _write_npz(path: Path, arrays: dict[str, np.ndarray]) -> None:
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in sorted(arrays):
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, np.ascontiguousarray(arrays[name]), allow_pickle=False)
+            info = zipfile.ZipInfo(name + ".npy", date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            zf.writestr(info, buf.getvalue())
+
+
+def load_models(directory: Path) -> StatementModels:
+    header = json.loads((directory / f"{MODEL_NAME}.json").read_text(encoding="utf-8"))
+    if header.get("format_version") != FORMAT_VERSION:
+        raise ValueError(f"{directory}: model format {header.get('format_version')}, expected {FORMAT_VERSION}")
+    with np.load(directory / f"{MODEL_NAME}.npz", allow_pickle=False) as z:
+        arrays = {k: z[k].astype(np.float64) for k in z.files}
+    space = FeatureSpace({f: i for i, f in enumerate(header["vocabulary"])}, arrays["idf"])
+    kind = LinearModel(tuple(header["kind_classes"]), arrays["kind_coef"], arrays["kind_intercept"])
+    category = LinearModel(
+        tuple(header["category_classes"]), arrays["category_coef"], arrays["category_intercept"]
+    )
+    return StatementModels(space, kind, category, header.get("meta", {}))
+
+
+_lock = threading.Lock()
+_cache: dict[Path, StatementModels | None] = {}
+
+
+def get_models() -> StatementModels | None:
+    """The trained models, loaded once per process; None (logged) when models/ has none."""
+    directory = model_dir()
+    with _lock:
+        if directory not in _cache:
+            if (directory / f"{MODEL_NAME}.npz").is_file():
+                _cache[directory] = load_models(directory)
+            else:
+                log.warning("no statement models in %s: run `reportmine train`; using cues only", directory)
+                _cache[directory] = None
+        return _cache[directory]
+
+
+def score(texts: Sequence[str]) -> list[Scores] | None:
+    """Kind and category probabilities for a batch of texts (one jieba pass per text)."""
+    return score_features([featurize(t) for t in texts])
+
+
+def score_features(features: Sequence[Sequence[str]]) -> list[Scores] | None:
+    """Like :func:`score` for texts already turned into features (a sentence's features are
+    its clauses' features together, so nothing is segmented twice). None without models."""
+    models = get_models()
+    if models is None:
+        return None
+    if not features:
+        return []
+    x = models.space.transform(features)
+    kp = models.kind.proba(x)
+    cp = models.category.proba(x)
+    kinds, cats = models.kind.classes, models.category.classes
+    return [
+        Scores(dict(zip(kinds, map(float, k))), dict(zip(cats, map(float, c)))) for k, c in zip(kp, cp)
+    ]

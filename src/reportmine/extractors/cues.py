@@ -1,0 +1,95 @@
+"""Word cues for statement kinds and categories, and the kind each kind of section leans to.
+
+The trained model reads the clause; these cues add what it cannot see (the heading it sits
+under) and keep the extractor usable before a model is trained. Patterns are written for the
+normalised view (half-width punctuation, simplified characters).
+"""
+
+from __future__ import annotations
+
+import re
+
+KINDS = ("issue", "recommendation", "measure", "rectification", "none")
+
+ISSUE = re.compile(
+    r"不足|不够|不高|不强|不到位|不健全|不完善|不规范|不及时|不合理|不明确|不科学|不精准|不深刻|不充分|不平衡|不均衡"
+    r"|不一致|不严|不细|不准|不符|不力|有待|薄弱|缺乏|缺少|欠缺|缺失|缺口|滞后|偏低|偏慢|偏高|偏少|偏大|较低|较慢|较弱"
+    r"|紧缺|良莠不齐|尚未|未能|未按|未及时|未履行|未建立|未制定|未达到|未完成|未充分|难以|瓶颈|短板|脱节|笼统|粗放"
+    r"|流于形式|避重就轻|客观原因多|低于|超出预算|闲置|沉淀|挤占|挪用|虚报|重复|碎片化|差距|隐患|风险|弱化"
+)
+RECOMMENDATION = re.compile(
+    r"^建议|建议(?!书)|应当|应该|^应(?!用)|^宜|^需(?!要)|提出.{0,30}(?:意见|建议)|^请.{0,20}(?:于|在).{0,20}前"
+)
+MEASURE = re.compile(
+    r"下一步|今后|下步|力争|争取|计划(?:于|在|到)|^拟|将(?:进一步|继续|持续|加大|加强|着力|重点|全面|逐步|把|对|在|按照|结合)"
+    r"|我(?:们|局|区|县|市|厅|委|单位|部门)将|明年|20\d\d年(?:起|内|底前|前)"
+)
+RECTIFICATION = re.compile(
+    r"已整改|已完成整改|整改到位|落实整改|整改完毕|整改率|整改完成|完成整改|已全部|均已|已于|已(?:完成|落实|印发|出台|制定|建立"
+    r"|修订|调整|收回|退换|追回|纳入|督促|通报|清理|补齐|列入)|得到.{0,6}落实|列入计划|正在整改|逐步解决|已经.{0,10}(?:审核|通过|完成)"
+)
+# A clause leaning on its neighbour: it names a consequence, target or example of the point
+# before it, so it joins that point rather than starting a new one.
+DEPENDENT = re.compile(r"^(?:对|导致|致使|造成|从而|进而|以致|以至|使得|使|影响|在一定程度上|为了|为|以便|以|确保|如)")
+# Sentence openers that switch the rest of a section to plans ("下一步,我们将…").
+PLAN_SWITCH = re.compile(r"^(?:下一步|下步|今后|未来|明年|接下来|20\d\d年(?:,|我|将))")
+INTRO = re.compile(r"(?:以下|如下)(?:几个方面|方面|问题|工作|建议)?[:：]?$|^现将.{0,20}(?:报告|汇报|总结)")
+COUNT_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:个|项|家|条|所|次|批|人次|名|%|万元|亿元|元)")
+
+# Section headings, innermost first, decide a prior over kinds.
+SECTION_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("rectification_measure", re.compile(r"整改措施")),
+    ("rectification", re.compile(r"整改|落实情况|办理情况|结果应用情况")),
+    ("issue", re.compile(r"存在(?:的)?(?:主要)?问题|问题(?:和|与|及)?不足|不足之处|主要问题|困难(?:和|与)?问题|短板|存在不足|发现的问题|问题分析")),
+    ("recommendation", re.compile(r"建议|对策|意见")),
+    ("measure", re.compile(r"下一步|下步|工作计划|努力方向|工作措施|工作打算|工作思路|今后|工作安排|重点工作|改进措施|工作重点|展望|计划")),
+    ("none", re.compile(r"基本情况|开展情况|主要(?:做法|成效|成绩)|工作成效|成效|评价结论|绩效分析|指标分析|产出|效益|概况|做法|情况")),
+)
+_P = {  # issue, recommendation, measure, rectification, none
+    "issue": (0.55, 0.05, 0.05, 0.05, 0.30),
+    "recommendation": (0.06, 0.52, 0.08, 0.02, 0.32),
+    "measure": (0.05, 0.04, 0.52, 0.04, 0.35),
+    "rectification": (0.10, 0.05, 0.10, 0.42, 0.33),
+    "rectification_measure": (0.05, 0.03, 0.22, 0.38, 0.32),
+    "none": (0.12, 0.04, 0.06, 0.06, 0.72),
+    "": (0.15, 0.08, 0.14, 0.08, 0.55),
+}
+PRIORS: dict[str, dict[str, float]] = {k: dict(zip(KINDS, v)) for k, v in _P.items()}
+
+
+def section_kind(headings: list[str]) -> str:
+    """The kind the innermost heading with a telling word points to ("" when none does)."""
+    for heading in reversed(headings):
+        for kind, rx in SECTION_RULES:
+            if rx.search(heading):
+                return kind
+    return ""
+
+
+def cue_scores(text: str) -> dict[str, float]:
+    """Additive log-odds bonuses from cue words in one clause."""
+    out = dict.fromkeys(KINDS, 0.0)
+    if ISSUE.search(text):
+        out["issue"] += 1.2
+    if RECOMMENDATION.search(text):
+        out["recommendation"] += 1.2
+    if MEASURE.search(text):
+        out["measure"] += 1.0
+    if RECTIFICATION.search(text):
+        out["rectification"] += 1.5
+    return out
+
+
+BUDGET = re.compile(
+    r"预算编制|预算安排|测算|资金|经费|支出|拨付|支付|执行率|执行进度|结转|结余|沉淀|闲置|成本|核减|压减|调减|削减|收回|财力|投入|金额|万元|亿元"
+)
+POLICY = re.compile(r"制度|办法|细则|政策|规定|标准体系|指标体系|机制|条例|法规|规范性文件|实施意见|问责")
+
+
+def cue_category(text: str) -> str:
+    """A category from keywords alone (used only when no model is trained)."""
+    if POLICY.search(text):
+        return "policy"
+    if BUDGET.search(text):
+        return "budget"
+    return "management"
