@@ -1,0 +1,356 @@
+"""The HTTP API and the server-rendered UI through FastAPI's TestClient.
+
+Every refusal must be a clear 4xx in the one error shape and must leave the store untouched;
+everything shown from a document must be escaped.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api import create_app
+from api.charts import bar_chart, histogram
+from api.highlight import Mark, highlight
+from api.uploads import HostileName, check_name
+
+SAMPLES = Path(__file__).parent / "data" / "samples"
+ERROR_KEYS = {"ok", "error", "status"}
+
+
+def report(region: str, year: int, projects: int = 12, money: str = "3.5") -> str:
+    """A short work report of our own, varied by region and year."""
+    return (f"{region}财政局{year}年度预算绩效管理工作报告\n\n"
+            f"一、总体情况\n{year}年，全{region[-1]}纳入绩效监控的项目{projects}个，涉及资金{money}亿元，"
+            f"同比增长6.5%。其中重点评价项目5个，提出建议9条。\n\n"
+            "二、存在问题\n一是部分项目绩效目标不够明确，指标难以衡量。二是资金拨付进度偏慢，年底结余较多。\n\n"
+            "三、下一步工作\n一是完善绩效目标审核机制。二是加快预算执行进度。\n")
+
+
+HOSTILE = (
+    "标题<script>alert(1)</script>的报告\n\n"
+    "一、总体情况\n2023年投入资金2.5亿元<img src=x onerror=alert(1)>，完成率95%。\n"
+    "二、存在问题\n一是\"><svg onload=alert(2)>绩效目标不明确</script><script>alert(3)</script>。\n"
+)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "api.db")
+
+
+@pytest.fixture
+def client(db: str) -> Iterator[TestClient]:
+    with TestClient(create_app(db, max_upload_bytes=200_000, max_files=3)) as c:
+        yield c
+
+
+def upload(client: TestClient, *files: tuple[str, bytes | str], **kwargs: object) -> object:
+    parts = [("files", (name, data.encode() if isinstance(data, str) else data, "text/plain")) for name, data in files]
+    return client.post("/api/documents", files=parts, **kwargs)  # type: ignore[arg-type]
+
+
+def stored(client: TestClient) -> int:
+    return int(client.get("/api/documents").json()["total"])
+
+
+def assert_error(response: object, status: int) -> dict[str, object]:
+    assert response.status_code == status, response.text  # type: ignore[attr-defined]
+    body = response.json()  # type: ignore[attr-defined]
+    assert set(body) >= ERROR_KEYS and body["ok"] is False and body["status"] == status
+    assert isinstance(body["error"], str) and body["error"]
+    return body  # type: ignore[no-any-return]
+
+
+def multipart(filename: bytes, content: bytes = b"\xe6\x8a\xa5\xe5\x91\x8a 1") -> tuple[bytes, dict[str, str]]:
+    """A hand-made multipart body: clients such as httpx percent-encode NUL, so it must be sent raw."""
+    body = (b'--XB\r\nContent-Disposition: form-data; name="files"; filename="' + filename
+            + b'"\r\nContent-Type: text/plain\r\n\r\n' + content + b"\r\n--XB--\r\n")
+    return body, {"content-type": "multipart/form-data; boundary=XB"}
+
+
+# ---- uploads -------------------------------------------------------------------------------
+
+
+def test_upload_ingests_and_reports_each_file(client: TestClient) -> None:
+    r = upload(client, ("linjiang.txt", report("临江市", 2022)), ("demo.txt", (SAMPLES / "work_report_demo.txt").read_bytes()))
+    assert r.status_code == 200, r.text
+    files = r.json()["files"]
+    assert [f["name"] for f in files] == ["linjiang.txt", "demo.txt"]
+    assert all(f["status"] == "added" and len(f["doc_ids"]) == 1 and f["error"] is None for f in files)
+    assert stored(client) == 2
+    again = upload(client, ("renamed.txt", report("临江市", 2022)))
+    assert again.status_code == 200 and again.json()["files"][0]["status"] == "skipped"
+    assert stored(client) == 2
+
+
+def test_unreadable_file_is_reported_and_not_stored(client: TestClient) -> None:
+    body = assert_error(upload(client, ("empty.txt", b"")), 422)
+    assert body["files"][0]["status"] == "failed" and "empty.txt" in body["files"][0]["error"]  # type: ignore[index]
+    assert "/tmp" not in str(body) and "reportmine-upload" not in str(body)  # no server paths leak
+    mixed = upload(client, ("good.txt", report("东川区", 2021)), ("bad.pdf", b"%PDF-1.7 truncated"))
+    assert mixed.status_code == 207
+    assert [f["status"] for f in mixed.json()["files"]] == ["added", "failed"]
+    assert stored(client) == 1
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd", "..", ".hidden.txt", "x" * 300 + ".txt",
+                                  "a/b.txt", "..\\..\\boot.ini"])
+def test_hostile_names_are_refused_and_nothing_is_stored(client: TestClient, name: str) -> None:
+    r = upload(client, ("fine.txt", report("西岭县", 2020)), (name, report("北山区", 2020)))
+    assert "refused file name" in str(assert_error(r, 400)["error"])
+    assert stored(client) == 0
+
+
+@pytest.mark.parametrize("raw", [b"a\x00b.txt", b"../\x00passwd", b"a\x07.txt"])
+def test_control_characters_in_names_are_refused(client: TestClient, raw: bytes) -> None:
+    body, headers = multipart(raw)
+    assert_error(client.post("/api/documents", content=body, headers=headers), 400)
+    assert stored(client) == 0
+
+
+def test_check_name() -> None:
+    assert check_name("2023年 预算<报告>.docx") == "2023年 预算<报告>.docx"
+    for bad in ("", " ", "../x", "x/..", "c:boot.ini", "a\x00", "\u2028".join(["a", "b"]) + "\n", "é" * 130):
+        with pytest.raises(HostileName):
+            check_name(bad)
+
+
+def test_too_many_files_is_413(client: TestClient) -> None:
+    files = [(f"f{i}.txt", report("南岸区", 2010 + i)) for i in range(4)]
+    assert "limit is 3" in str(assert_error(upload(client, *files), 413)["error"])
+    assert stored(client) == 0
+
+
+def test_oversized_upload_is_413_before_reading(client: TestClient) -> None:
+    big = report("南岸区", 2019) + "填充" * 120_000
+    assert "too large" in str(assert_error(upload(client, ("big.txt", big)), 413)["error"])
+    assert stored(client) == 0
+
+
+def test_oversized_chunked_upload_is_413(client: TestClient) -> None:
+    """No Content-Length to check up front: the guard counts bytes as they arrive."""
+    body, headers = multipart(b"big.txt", ("数" * 100_000).encode())
+
+    def chunks() -> Iterator[bytes]:
+        for i in range(0, len(body), 16_384):
+            yield body[i:i + 16_384]
+
+    r = client.post("/api/documents", content=chunks(), headers=headers)
+    assert_error(r, 413)
+    assert stored(client) == 0
+
+
+def test_malformed_uploads(client: TestClient) -> None:
+    assert_error(client.post("/api/documents"), 422)
+    assert_error(client.post("/api/documents", data={"files": "not a file"}), 422)
+    assert_error(client.post("/api/documents", content=b"garbage", headers={"content-type": "multipart/form-data"}), 400)
+    assert_error(client.post("/api/documents", content=b"{}", headers={"content-type": "application/json"}), 422)
+    assert_error(client.post("/api/documents", headers={"content-length": "12x"}), 400)
+    assert stored(client) == 0
+
+
+def test_writes_need_the_token_when_one_is_set(db: str) -> None:
+    with TestClient(create_app(db, token="s3cret-test-token")) as c:
+        doc = ("t.txt", report("临江市", 2023))
+        r = assert_error(upload(c, doc), 401)
+        assert "Bearer" in str(r["error"])
+        assert_error(upload(c, doc, headers={"Authorization": "Bearer wrong"}), 401)
+        assert_error(upload(c, doc, headers={"Authorization": "s3cret-test-token"}), 401)
+        assert stored(c) == 0
+        assert upload(c, doc, headers={"Authorization": "Bearer s3cret-test-token"}).status_code == 200
+        assert stored(c) == 1  # reads need no token
+        assert c.get("/upload").text.count('id="token"') == 1
+
+
+def test_token_from_environment(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPORTMINE_TOKEN", "from-env")
+    with TestClient(create_app(db)) as c:
+        assert_error(upload(c, ("t.txt", report("临江市", 2023))), 401)
+        assert upload(c, ("t.txt", report("临江市", 2023)), headers={"Authorization": "Bearer from-env"}).status_code == 200
+
+
+def test_cross_origin_writes_are_refused(client: TestClient) -> None:
+    r = upload(client, ("t.txt", report("临江市", 2023)), headers={"Origin": "http://evil.example"})
+    assert_error(r, 403)
+    assert stored(client) == 0
+    same = upload(client, ("t.txt", report("临江市", 2023)), headers={"Origin": "http://testserver"})
+    assert same.status_code == 200
+
+
+# ---- reading -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def filled(client: TestClient) -> TestClient:
+    docs = [(f"r{i}.txt", report(region, year, projects=10 + i, money=f"{i + 1}.25"))
+            for i, (region, year) in enumerate([("临江市", 2021), ("临江市", 2022), ("东川区", 2022),
+                                                ("西岭县", 2023), ("北山区", 2023)])]
+    for i in range(0, len(docs), 3):
+        assert upload(client, *docs[i:i + 3]).status_code == 200
+    return client
+
+
+def test_pagination(filled: TestClient) -> None:
+    first = filled.get("/api/documents?limit=2").json()
+    assert (first["total"], len(first["rows"]), first["next_offset"], first["prev_offset"]) == (5, 2, 2, None)
+    last = filled.get("/api/documents?limit=2&offset=4").json()
+    assert (len(last["rows"]), last["next_offset"], last["prev_offset"]) == (1, None, 2)
+    seen = [r["id"] for off in (0, 2, 4) for r in filled.get(f"/api/documents?limit=2&offset={off}").json()["rows"]]
+    assert len(set(seen)) == 5
+    assert filled.get("/api/documents?offset=50").json()["rows"] == []
+    for bad in ("limit=0", "limit=1001", "limit=abc", "offset=-1", "year=abc", "doc_type=novel"):
+        assert_error(filled.get(f"/api/documents?{bad}"), 422)
+
+
+def test_filters_select_only_matching_rows(filled: TestClient) -> None:
+    rows = filled.get("/api/documents").json()["rows"]
+    years = {r["year"] for r in rows if r["year"]}
+    assert years, "the meta extractor should find the years in these titles"
+    for year in years:
+        got = filled.get(f"/api/documents?year={year}").json()
+        assert got["total"] == sum(r["year"] == year for r in rows)
+        assert all(r["year"] == year for r in got["rows"])
+    for r in rows:
+        if r["region"]:
+            got = filled.get("/api/documents", params={"region": r["region"]}).json()["rows"]
+            assert r["id"] in {g["id"] for g in got} and all(r["region"] in g["region"] for g in got)
+        typed = filled.get(f"/api/documents?doc_type={r['doc_type']}").json()["rows"]
+        assert all(t["doc_type"] == r["doc_type"] for t in typed)
+
+
+def test_document_detail(filled: TestClient) -> None:
+    doc_id = filled.get("/api/documents?limit=1").json()["rows"][0]["id"]
+    detail = filled.get(f"/api/documents/{doc_id}").json()
+    assert set(detail) == {"document", "text", "sections", "figures", "checks", "statements", "claims"}
+    text = detail["text"]
+    assert detail["document"]["id"] == doc_id and "text" not in detail["document"]
+    assert detail["figures"], "a report with 亿元 and % amounts has figures"
+    for item in detail["figures"] + detail["statements"]:
+        assert text[item["start"]:item["end"]] == item["text"]
+    assert filled.get(f"/api/documents/{doc_id[:10]}").json()["document"]["id"] == doc_id  # id prefix works
+    assert "no document" in str(assert_error(filled.get("/api/documents/does-not-exist"), 404)["error"])
+
+
+def test_query_endpoints(filled: TestClient) -> None:
+    figs = filled.get("/api/figures?unit=CNY").json()
+    assert figs["total"] > 0 and all(f["unit"] == "CNY" for f in figs["rows"])
+    low = filled.get("/api/figures?unit=CNY&min=2e8&max=4e8").json()["rows"]
+    assert all(2e8 <= f["value_num"] <= 4e8 for f in low)
+    assert_error(filled.get("/api/figures?unit=gallons"), 422)
+    assert_error(filled.get("/api/figures?min=lots"), 422)
+    stmts = filled.get("/api/statements?kind=issue").json()
+    assert all(s["kind"] == "issue" for s in stmts["rows"])
+    assert_error(filled.get("/api/statements?category=sports"), 422)
+    checks = filled.get("/api/checks?inconsistent=true").json()
+    assert all(c["consistent"] is False for c in checks["rows"])
+    summary = filled.get("/api/summary").json()
+    assert summary["documents"] == 5 and summary["figures"] == filled.get("/api/figures").json()["total"]
+    assert filled.get("/health").json() == {"ok": True, "documents": 5}
+
+
+def test_search(filled: TestClient) -> None:
+    hits = filled.get("/api/search", params={"q": "绩效目标"}).json()
+    assert hits["total"] >= 5 and all("绩效" in h["text"] for h in hits["rows"])
+    one = hits["rows"][0]
+    doc_text = filled.get(f"/api/documents/{one['doc_id']}").json()["text"]
+    assert doc_text[one["start"]:one["end"]] == one["text"]
+    assert_error(filled.get("/api/search"), 422)
+    assert_error(filled.get("/api/search", params={"q": "！？"}), 400)
+    assert_error(filled.get("/api/search", params={"q": "x" * 201}), 422)
+
+
+def test_error_shape_everywhere(client: TestClient) -> None:
+    for response, status in ((client.get("/api/nothing-here"), 404), (client.delete("/api/documents"), 405),
+                             (client.put("/api/documents/x"), 405), (client.get("/api/documents?limit=-5"), 422)):
+        body = assert_error(response, status)
+        assert set(body) == ERROR_KEYS
+    page = client.get("/nothing-here", headers={"accept": "text/html"})
+    assert page.status_code == 404 and "text/html" in page.headers["content-type"] and "not found" in page.text
+
+
+def test_openapi_docs(client: TestClient) -> None:
+    assert client.get("/docs").status_code == 200
+    paths = client.get("/openapi.json").json()["paths"]
+    assert {"/api/documents", "/api/documents/{ref}", "/api/figures", "/api/checks", "/api/statements",
+            "/api/search", "/api/summary", "/health"} <= set(paths)
+
+
+# ---- the UI and escaping -------------------------------------------------------------------
+
+
+def test_ui_pages_render(filled: TestClient) -> None:
+    doc_id = filled.get("/api/documents?limit=1").json()["rows"][0]["id"]
+    for path in ("/", "/documents", "/documents?year=2022", f"/documents/{doc_id}", "/search?q=绩效", "/search",
+                 "/upload"):
+        r = filled.get(path)
+        assert r.status_code == 200, path
+        assert "default-src 'self'" in r.headers["content-security-policy"]
+        assert r.headers["x-content-type-options"] == "nosniff"
+    assert filled.get("/").text.count("<svg") >= 3  # the trend charts
+
+
+def test_every_figure_and_statement_is_highlighted(filled: TestClient) -> None:
+    doc_id = filled.get("/api/documents?limit=1").json()["rows"][0]["id"]
+    detail = filled.get(f"/api/documents/{doc_id}").json()
+    page = filled.get(f"/documents/{doc_id}").text
+    refs = set(re.findall(r'data-ref="([fs]\d+)"', page))
+    assert {f"f{i}" for i in range(len(detail["figures"]))} <= refs
+    assert {f"s{i}" for i in range(len(detail["statements"]))} <= refs
+    article = re.search(r'<article class="doctext" id="doctext">(.*?)</article>', page, re.S)
+    assert article and html.unescape(re.sub(r"<[^>]+>", "", article.group(1))) == detail["text"]
+
+
+def test_document_text_and_names_are_escaped(client: TestClient) -> None:
+    name = "<img src=x onerror=alert(1)>.txt"
+    doc_id = upload(client, (name, HOSTILE)).json()["files"][0]["doc_ids"][0]
+    page = client.get(f"/documents/{doc_id}").text
+    listing = client.get("/documents").text
+    for text in (page, listing):
+        assert "<script>alert" not in text and "<img src=x" not in text and "<svg onload" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert page.count("<script") == 2  # the JSON data block and doc.js, nothing from the document
+    assert "&lt;img src=x onerror=alert(1)&gt;" in listing
+    hit = client.get(f"/documents/{doc_id}?hit=0-9999").text
+    assert "<script>alert" not in hit
+    search = client.get("/search", params={"q": "绩效目标"}).text
+    assert "<svg onload" not in search and "<script>alert" not in search
+
+
+def test_highlight_nests_crossing_spans_and_escapes() -> None:
+    text = "a<b>&c de\"f"
+    marks = [Mark(1, 6, 2, "st", "s0"), Mark(4, 9, 3, "fig", "f0", anchor="ref-f0"), Mark(0, 20, 0, "hit"),
+             Mark(5, 7, 3, "fig", "f1"), Mark(3, 3, 3, "fig", "empty")]
+    out = str(highlight(text, marks))
+    assert html.unescape(re.sub(r"<[^>]+>", "", out)) == text
+    assert "<b>" not in out and "&lt;b&gt;" in out
+    depth = 0
+    for tag in re.findall(r"</?mark", out):
+        depth += -1 if tag.startswith("</") else 1
+        assert depth >= 0
+    assert depth == 0
+    assert out.count('id="ref-f0"') == 1 and 'data-ref="empty"' not in out
+    # the figure crossing the statement's end is split, not dropped: both pieces carry its ref
+    assert out.count('data-ref="f0"') == 2
+
+
+def test_highlight_escapes_attributes() -> None:
+    out = str(highlight("xy", [Mark(0, 1, 0, 'a" onmouseover="x', 'r"><script>', title="<b>")]))
+    assert "<script>" not in out and 'onmouseover="x"' not in out and "<b>" not in out
+
+
+def test_charts_geometry() -> None:
+    chart = bar_chart("t", ["2021", "2022"], {"a": [1.0, 3.0], "b": [2.0, 0.0]})
+    assert len(chart.bars) == 3 and chart.legend == ["a", "b"]
+    tallest = max(chart.bars, key=lambda b: b.h)
+    assert tallest.tip == "2022 · a: 3"
+    stacked = [b for b in chart.bars if b.tip.startswith("2021")]
+    assert stacked[0].y == pytest.approx(stacked[1].y + stacked[1].h)  # b sits on top of a
+    assert bar_chart("empty", [], {}).empty
+    hist = histogram("h", [0, 5, 10, 55, 100, 101], lo=0, hi=100, bins=10)
+    assert sum(float(b.tip.split(": ")[1]) for b in hist.bars) == 5  # 101 is out of range
