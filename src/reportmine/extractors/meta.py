@@ -30,9 +30,13 @@ _SUFFIX_CHARS = "省市县区旗盟州"
 _NON_NAME_CHARS = "局厅委的于是在与及对为年月日号届次第将把被了等部处科股室"
 # A place name: CJK without suffix characters, except a leading 市 (市中区) and a 州 before the
 # real suffix (杭州市, 通州区). Lazy, so the shortest name wins.
-_NAME = rf"(?:市(?=[{_CJK}]))?(?:(?![{_SUFFIX_CHARS}{_NON_NAME_CHARS}])[{_CJK}]){{1,9}}?州?"
+_NAME_CHAR = rf"(?:(?![{_SUFFIX_CHARS}{_NON_NAME_CHARS}])[{_CJK}])"
 _UNIT_SUFFIX = r"特别行政区|自治区|自治州|自治县|自治旗|地区|新区|省|市|州|盟|县|区|旗"
-_UNIT = re.compile(rf"{_NAME}(?:{_UNIT_SUFFIX})")
+# Ordinary names have 1-4 characters; only ethnic autonomous units run longer (黔东南苗族侗族自治州).
+_UNIT = re.compile(
+    rf"{_NAME_CHAR}{{2,9}}?(?:特别行政区|自治区|自治州|自治县|自治旗)"
+    rf"|(?:市(?=[{_CJK}]))?{_NAME_CHAR}{{1,4}}?州?(?:地区|新区|省|市|州|盟|县|区|旗)"
+)
 _COUNTY_SUFFIX = ("县", "区", "旗", "新区", "自治县", "自治旗")
 _PREFECTURE_SUFFIX = ("州", "盟", "地区", "自治州")
 # Words ending in a suffix character that are not place names.
@@ -46,11 +50,15 @@ _LEAD_JUNK = set("据于在对由向与和及的是为将从经按照把被给�
 _ORGAN = (
     r"(?:财政局|财政厅|财政部|人民政府办公室|人民政府办公厅|人民政府|政府办公室|政府|人大常委会|常委会|"
     r"人民代表大会|委员会|办公室|办公厅|事务所|管理局|局|厅|委|办|中心|医院|学校|学院|大学|院|公司|"
-    r"集团|联合会|协会|商会|办事处|所|站|队|部)"
+    r"集团|联合会|协会|商会|办事处|所|站|队|部)(?<![布格大全结开当]局)"
 )
 _ORGAN_END = re.compile(rf"{_ORGAN}$")
-_SELF_LEVEL = re.compile(r"([我全本])(省|自治区|市|州|盟|县|区|旗)(?![长委级直属场域间内外])")
-_SHORT_ORGAN = re.compile(rf"(?<![{_CJK}])(省|市|县|区|州|旗)(财政局|财政厅|[{_CJK}]{{0,8}}?局|[{_CJK}]{{2,6}}委员会)(?![{_CJK}]{{0,2}}[长])")
+_SELF_LEVEL = re.compile(r"([我全本])(国|省|自治区|市|州|盟|县|区|旗)(?![长委级直属场域间内外])")
+_SHORT_ORGAN = re.compile(
+    rf"(?<![{_CJK}])(省|市|县|区|州|旗)(财政局|财政厅|[{_CJK}]{{1,6}}?(?<![布格大全结开当])局|[{_CJK}]{{2,6}}?委员会)(?![{_CJK}]{{0,2}}[长])"
+)
+# 我代表上海市人民政府 / 我代表国务院: who delivers a government work report.
+_ON_BEHALF = re.compile(rf"我代表([{_CJK}]{{2,16}}?(?:人民政府|国务院))")
 _CHROME = re.compile(r"当前位置|首页|>>|发布|来源|访问|浏览|打印|分享|纠错|字号|收藏|扫一扫|关闭|http|www\.|【|】")
 _CONTACT = re.compile(r"联系人|联系电话|电话|地址|邮编|传真|邮箱|抄送|附件|此件|公开方式|印发")
 
@@ -128,13 +136,15 @@ def find_region(text: str, anchors: list[str]) -> str | None:
     >>> find_region("我区财政收支稳定，全区各单位……宁川市洛河区财政局牵头。", [""])
     '宁川市洛河区'
     """
+    level = _self_level(text)
+    if level == "国":
+        return "全国"
     places = _place_candidates(text, anchors)
     if not places:
         return None
-    level = _self_level(text)
     unit = None
     for anchor in anchors:
-        chain = _chain_at(anchor, 0) if anchor else []
+        chain = _first_chain(anchor)
         if chain and (level is None or _fits_level(chain[-1], level)):
             unit = chain[-1]
             break
@@ -148,7 +158,7 @@ def find_region(text: str, anchors: list[str]) -> str | None:
 def _place_candidates(text: str, anchors: list[str]) -> list[str]:
     found: set[str] = set()
     for src in anchors:
-        found.update(_chain_at(src, 0))
+        found.update(_first_chain(src))
     for m in _PROVINCE_RE.finditer(text):
         found.update(_chain_at(text, m.start()))
     for m in re.finditer(rf"([{_CJK}]{{2,10}}?)(?={_ORGAN})", text):
@@ -166,6 +176,15 @@ def _place_candidates(text: str, anchors: list[str]) -> list[str]:
     return sorted(p for p in found if not _NOT_PLACE.match(p) and len(p) >= 2)
 
 
+def _first_chain(line: str) -> list[str]:
+    """The first place chain in a title-like line: at its start or after 年/关于/a non-Chinese character."""
+    for m in re.finditer(rf"^|(?<=[^{_CJK}])|(?<=年度)|(?<=年)|(?<=关于)", line):
+        chain = _chain_at(line, m.start())
+        if chain:
+            return chain
+    return []
+
+
 def _chain_at(text: str, pos: int) -> list[str]:
     """Administrative units written back to back from ``pos`` (上海市 + 闵行区)."""
     chain: list[str] = []
@@ -181,6 +200,8 @@ def _chain_at(text: str, pos: int) -> list[str]:
 def _self_level(text: str) -> str | None:
     votes: Counter[str] = Counter()
     for m in _SELF_LEVEL.finditer(text):
+        if m.group(2) == "国" and m.group(1) != "我":
+            continue  # every province writes 全国; only 我国 is the state speaking
         votes[m.group(2)] += 3 if m.group(1) == "我" else 1
     for m in _SHORT_ORGAN.finditer(text):
         votes[m.group(1)] += 1
@@ -300,7 +321,9 @@ def _is_organ_line(line: str) -> bool:
 def _issuer(text: str, lines: list[str], line: str | None, region: str | None, doc_type: str) -> str | None:
     if line:
         return line
-    unit_by_level = {_suffix_of(p)[-1:]: p for p in _split_region(region)}
+    m = _ON_BEHALF.search(text[:3000])
+    if m:
+        return _expand(m.group(1), region)
     m = re.search(rf"(?:信息)?来源[:：]\s*([{_CJK}]{{2,20}}?{_ORGAN})(?![{_CJK}])", text[:600])
     short = [m.group(1)] if m else []
     # Other bodies are mentioned in passing; a short form is the writer's when it is the finance
@@ -308,15 +331,28 @@ def _issuer(text: str, lines: list[str], line: str | None, region: str | None, d
     mentions = Counter(m.group() for m in _SHORT_ORGAN.finditer(text))
     short += [org for org, n in mentions.most_common() if n >= 2 or "财政" in org]
     for org in short:
-        if org[0] in unit_by_level and org[0] in "省市县区州旗":
-            return unit_by_level[org[0]] + org[1:]
-        if org[0] not in "省市县区州旗":
-            return org
-    if doc_type == "work_report" and "绩效" in text and region:
+        full = _expand(org, region)
+        if full != org or not org.startswith(_LEVEL_WORDS):
+            return full
+    if doc_type == "work_report" and re.search(r"预算绩效|绩效管理", text[:600]) and region:
         # An annual budget-performance work report of a government is the finance bureau's.
         unit = _split_region(region)[-1]
-        return unit + ("财政厅" if unit in PROVINCES else "财政局")
+        return unit + ("财政厅" if unit in PROVINCES and unit not in MUNICIPALITIES else "财政局")
     return None
+
+
+_LEVEL_WORDS = ("自治区", "省", "市", "县", "区", "州", "旗")
+
+
+def _expand(org: str, region: str | None) -> str:
+    """区财政局 → 渝中区财政局: a short form completed with the region's unit of that level."""
+    for word in _LEVEL_WORDS:
+        if org.startswith(word):
+            units = [p for p in _split_region(region) if _suffix_of(p).endswith(word[-1]) and
+                     (word != "区" or not p.endswith("自治区"))]
+            units = units or [p for p in _split_region(region) if _suffix_of(p) == word]
+            return units[-1] + org[len(word):] if units else org
+    return org
 
 
 def _split_region(region: str | None) -> list[str]:
@@ -386,11 +422,13 @@ def _signing_date(lines: list[str], title: str) -> str | None:
         found = parse_date(line) if alone else _trailing_date(line)
         if found:
             return found
-    if title in lines:
-        i = lines.index(title)
-        for line in [ln for ln in lines[i + 1:i + 4] if ln][:2]:
-            m = re.match(rf"^[—\-(（]*\s*({_DATE.pattern})", line)
-            if m and not _PUBLISHED.search(line[:m.start(1)]):
+    for i, line in enumerate(lines[:40]):
+        if line != title:
+            continue
+        # ——2026年2月3日在…会议上 / （2023年5月25日）: the date a report was delivered or signed.
+        for below in [ln for ln in lines[i + 1:i + 4] if ln][:2]:
+            m = re.match(rf"^(?:——|--|[(（])\s*({_DATE.pattern})", below)
+            if m:
                 return parse_date(m.group(1))
     return None
 
@@ -410,8 +448,11 @@ def _main_year(text: str, title: str, headings: list[str], doc_type: str, signed
     years = _years(title)
     if years:
         return years[0]
-    if doc_type == "rectification_report" and _years(text[:300]):
-        return _years(text[:300])[0]  # the year of the evaluation whose problems it answers
+    if doc_type == "rectification_report":
+        # The year of the evaluation whose problems it answers: named in 《…评价报告》, or early on.
+        cited = [y for m in re.finditer(r"《[^》]{0,80}(?:评价|审计|检查)[^》]{0,40}》", text[:1000]) for y in _years(m.group())]
+        if cited or _years(text[:300]):
+            return (cited or _years(text[:300]))[0]
     body = _QUOTED.sub("", text)
     if doc_type == "proposal" and _years(body):
         # Made at a congress session early in the year, about the year before it.

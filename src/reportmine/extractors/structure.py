@@ -178,9 +178,12 @@ def _space_break(original: str, view: NormalizedText, i: int) -> bool:
     if b <= a:
         return False
     gap = original[a:b]
+    if not all(ch in _SPACE for ch in gap):
+        return False
+    if _MARKER.match(view.text, i):
+        return True  # "（一）试点推行 1.加强组织领导": the next heading follows
     left, right = view.text[i - 1], view.text[i]
-    return all(ch in _SPACE for ch in gap) and not (left.isascii() and left.isalnum()) and not (
-        right.isascii() and right.isalnum())
+    return not (left.isascii() and left.isalnum()) and not (right.isascii() and right.isalnum())
 
 
 def _cap(text: str, start: int, end: int) -> int:
@@ -225,6 +228,7 @@ def find_title(lines: list[str]) -> str:
     """
     candidates = _title_candidates(lines)
     for k, (idx, line) in enumerate(candidates):
+        line = re.split(r"——|--", line)[0] or line  # a subtitle (——在…会议上) is no part of the title
         if not doctype.title_type(line):
             continue
         prev = candidates[k - 1] if k else None
