@@ -41,12 +41,18 @@ class Chart:
 
 def bar_chart(title: str, categories: list[str], series: dict[str, list[float]], *, fmt: str = "{:,.0f}",
               note: str = "") -> Chart:
-    """Stacked bars, one per category; ``series`` maps a legend name to one value per category."""
+    """Stacked bars, one per category; ``series`` maps a legend name to one value per category.
+
+    With the default integer ``fmt`` the ticks are whole numbers (counts); pass e.g. ``"{:,.1f}"``
+    for amounts.
+    """
     chart = Chart(title, legend=list(series) if len(series) > 1 else [], note=note)
     totals = [sum(vals[i] for vals in series.values()) for i in range(len(categories))]
-    top = _nice_ceiling(max(totals, default=0))
-    if not categories or top <= 0:
+    if not categories or max(totals, default=0) <= 0:
         return chart
+    step = _nice_step(max(totals) / 4, whole=fmt == "{:,.0f}")
+    ticks = math.ceil(max(totals) / step - 1e-9)
+    top = step * ticks
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / len(categories)
     bar_w = max(2.0, min(48.0, slot * 0.7))
@@ -63,7 +69,7 @@ def bar_chart(title: str, categories: list[str], series: dict[str, list[float]],
                 base += value
         chart.xlabels.append((round(x + bar_w / 2, 1), category))
     chart.xlabels = _thin(chart.xlabels)
-    chart.yticks = [(round(TOP + plot_h - k / 4 * plot_h, 1), fmt.format(top * k / 4)) for k in range(5)]
+    chart.yticks = [(round(TOP + plot_h - k / ticks * plot_h, 1), fmt.format(step * k)) for k in range(ticks + 1)]
     return chart
 
 
@@ -78,14 +84,14 @@ def histogram(title: str, values: list[float], *, lo: float, hi: float, bins: in
     return bar_chart(title, labels, {"count": counts}, note=note)
 
 
-def _nice_ceiling(value: float) -> float:
-    """The smallest 1, 2, 2.5 or 5 × 10^k at or above ``value``, so ticks read as round numbers."""
-    if value <= 0:
-        return 0.0
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if step * power >= value:
-            return step * power
+def _nice_step(raw: float, *, whole: bool) -> float:
+    """The smallest 1, 2, 2.5 or 5 × 10^k at or above ``raw``, so ticks read as round numbers
+    (whole numbers only when ``whole``: a count axis must not read 0, 0, 1, 1)."""
+    power = 10 ** math.floor(math.log10(raw))
+    for m in (1, 2, 2.5, 5, 10):
+        step = m * power
+        if step >= raw and (not whole or step >= 1 and step == int(step)):
+            return step
     return 10 * power
 
 

@@ -352,5 +352,10 @@ def test_charts_geometry() -> None:
     stacked = [b for b in chart.bars if b.tip.startswith("2021")]
     assert stacked[0].y == pytest.approx(stacked[1].y + stacked[1].h)  # b sits on top of a
     assert bar_chart("empty", [], {}).empty
+    for top in (1.0, 3.0, 7.0, 12.0, 999.0):  # count axes: whole, distinct, covering the tallest bar
+        labels = [label for _, label in bar_chart("n", ["x"], {"n": [top]}).yticks]
+        assert len(set(labels)) == len(labels) and float(labels[-1].replace(",", "")) >= top
+    money = bar_chart("m", ["x"], {"亿元": [0.37]}, fmt="{:,.2f}").yticks
+    assert [label for _, label in money][-1] == "0.40"
     hist = histogram("h", [0, 5, 10, 55, 100, 101], lo=0, hi=100, bins=10)
     assert sum(float(b.tip.split(": ")[1]) for b in hist.bars) == 5  # 101 is out of range
