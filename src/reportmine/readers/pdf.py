@@ -32,12 +32,17 @@ CELL_SEP = " | "  # between the cells of a table row
 _REAL, _SOFT, _GEN, _CELL, _ROW = range(5)
 _SPACE_RUN = re.compile(r" +")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_UNMAPPED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff\ufffd\ufffe\uffff\U000f0000-\U0010ffff]")
+_WHITESPACE = re.compile(r"\s")
+_LIST_MARKER = re.compile(r"^(?:\d{1,3}[.、．]|[(（]\d{1,3}[)）])$")
 _NUMERIC = frozenset("0123456789.,%-")
 _PAGE_NUMBER = re.compile(
     r"^(?:第\s*\d+\s*页(?:\s*[,，/、]?\s*共\s*\d+\s*页)?|[-—–－]\s*\d+\s*[-—–－]"
     r"|\d+\s*/\s*\d+|[Pp]age\s*\d+(?:\s*of\s*\d+)?)$"
 )
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
+_NO_PAGES = re.compile(rb"/Type\s*/Pages\b[^>]*/Count\s+0\b|/Count\s+0\b[^>]*/Type\s*/Pages\b")
+_PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
 _ZONE = 2  # lines at the top and at the bottom of a page where running headers and footers sit
 
 
@@ -88,12 +93,17 @@ def _open(pdfium, path: Path, data: bytes):
     try:
         return pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
+        # pdfium does not reset its last error on every failure, so the code alone can be stale
+        # (a broken file read after an encrypted one reports "password"): check the bytes too.
         code = getattr(exc, "err_code", None)
-        if code == pdfium.raw.FPDF_ERR_PASSWORD:
-            raise EncryptedDocument(path, "a password-protected PDF: it cannot be read without the password") from exc
-        if code == pdfium.raw.FPDF_ERR_SECURITY:
+        encrypted = b"/Encrypt" in data
+        if encrypted and code == pdfium.raw.FPDF_ERR_SECURITY:
             raise EncryptedDocument(path, "an encrypted PDF with an unsupported security handler") from exc
-        raise CorruptDocument(path, f"a damaged PDF that cannot be parsed ({exc})") from exc
+        if encrypted:
+            raise EncryptedDocument(path, "a password-protected PDF: it cannot be read without the password") from exc
+        if _NO_PAGES.search(data) and not _PAGE_OBJECT.search(data):
+            raise EmptyDocument(path, "the PDF has no pages (its page tree is empty)") from exc
+        raise CorruptDocument(path, "a damaged PDF: its structure cannot be parsed (truncated or not really a PDF)") from exc
 
 
 def _title(pdf) -> str:
@@ -177,7 +187,7 @@ def _join_cells(parts: list[str], kinds: list[int]) -> str:
     tabular = _CELL in kinds
     out = [parts[0]]
     for part, kind in zip(parts[1:], kinds):
-        if kind == _REAL:
+        if kind == _REAL or _LIST_MARKER.match(out[-1]):
             sep = " "
         elif kind == _CELL or tabular:
             sep = CELL_SEP
@@ -231,26 +241,21 @@ def _is_cjk(ch: str) -> bool:
 
 def _garble_reason(text: str) -> str:
     """Why a page's text is unusable, or "" when it reads as text."""
-    chars = [c for c in text if not c.isspace()]
-    if not chars:
+    size = len(text) - len(_WHITESPACE.findall(text))
+    if not size:
         return ""
     cids = text.count("(cid:")
     if cids >= 3:
         return f"{cids} unmapped glyph codes (cid:NNN)"
-    bad = sum(1 for c in chars if _is_unmapped(c))
-    if bad >= 5 and bad >= 0.1 * len(chars):
-        return f"{100 * bad // len(chars)}% of its characters are private-use, replacement or control codes (a font with no Unicode map)"
-    cjk = {c for c in chars if "\u3400" <= c <= "\u9fff"}
+    bad = len(_UNMAPPED.findall(text))
+    if bad >= 5 and bad >= 0.1 * size:
+        return f"{100 * bad // size}% of its characters are private-use, replacement or control codes (a font with no Unicode map)"
+    cjk = [c for c in set(text) if "\u3400" <= c <= "\u9fff"]
     if len(cjk) >= 10:
         rare = sum(1 for c in cjk if _is_rare(c))
         if rare >= 0.3 * len(cjk):
-            return f"{100 * rare // len(cjk)}% of its Chinese characters are rare ones (a font mapped to the wrong characters)"
+            return f"{100 * rare // len(cjk)}% of its distinct Chinese characters are rare ones (a font mapped to the wrong characters)"
     return ""
-
-
-def _is_unmapped(c: str) -> bool:
-    o = ord(c)
-    return o < 32 or 0xE000 <= o <= 0xF8FF or o >= 0xF0000 or o in (0xFFFD, 0xFFFE, 0xFFFF)
 
 
 @lru_cache(maxsize=8192)
