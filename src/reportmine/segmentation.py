@@ -26,8 +26,10 @@ def _jieba():  # type: ignore[no-untyped-def]
                 jieba.setLogLevel(logging.WARNING)
                 userdict = resources.files("reportmine").joinpath("data/userdict.txt")
                 if userdict.is_file():
-                    with resources.as_file(userdict) as path:
-                        jieba.load_userdict(str(path))
+                    # An open file, not a path: jieba never closes a file it opens itself, and the
+                    # ResourceWarning is an error under the test suite's filterwarnings.
+                    with resources.as_file(userdict) as path, open(path, "rb") as fh:
+                        jieba.load_userdict(fh)
                 jieba.initialize()
                 _ready = True
     return jieba
