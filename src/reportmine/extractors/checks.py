@@ -1,0 +1,435 @@
+"""Cross-check the arithmetic that a passage states between its figures.
+
+Reports state relations without spelling them out: a part and its share of a total
+(``2258个,占比91.38%`` of ``2471个``), a cut and the rate it makes (``核减0.94亿元,总核减率33.96%``
+of ``2.77亿元``), before and after with the change (``从385个…至887个,增加了502个``), a growth
+rate from two years' amounts, and listed parts under a total (``164条,包括…25项、…36项、…103项``).
+Each relation found becomes a :class:`Check`. Printed figures are rounded, so the tolerance is
+half a unit of each figure's last printed digit, propagated through the arithmetic: a check is
+inconsistent only when no rounding of the printed digits can make it hold.
+
+Relations are found from cue words in the normalised view; where a passage leaves the total
+implicit, the nearest earlier figure of the same kind is the candidate, and an inconsistency is
+reported only when that candidate is close by (same or previous sentence).
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..document import Check, Document, Figure, Span
+from ..normalize import NormalizedText
+
+_HUNDRED = Decimal(100)
+_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_SHARE_CUE = re.compile(r"(?:占比|比重|所占比例|占(?!用|有|地|据|领|到)[^,，;；。]{0,12}的?)(?:为|达|达到|是|约为|约)?$")
+_RATE_CUE = re.compile(r"([\u4e00-\u9fff]{2})率(?:为|达|达到|是|约为|约)?$")
+_RATE_EXCLUDED = re.compile(r"平均|增长率|增速|同比|环比|增长|下降|利率|汇率|税率")
+_GROWTH_EXCLUDED = re.compile(r"年均|平均|每年|人均")
+_FROM = re.compile(r"(?:从|由)[^,，;；。]{0,16}$")
+_TO = re.compile(r"(?:至|到|为)$|(?:至|到|为)[了]?$")
+_BEFORE_AFTER = (re.compile(r"前"), re.compile(r"后"))
+_ASKED_GRANTED = (re.compile(r"申报|送审|报送|报审|申请"), re.compile(r"审定|核定|审核后|批复|评审后|确定"))
+_SUM_CUE = re.compile(r"(其中|包括|分别为|分别是|分为)[:：,，]?")
+_STRONG_SUM = {"包括", "分别为", "分别是", "分为"}
+_TOTAL_CUE = re.compile(r"(合计|总计|共计|共)(?:为|达|达到|有)?$")
+_PRIOR_YEAR = re.compile(r"上年|去年|同比|上一年")
+_PER_ITEM = re.compile(r"平均|每[个项家条年]|人均|户均|年均")
+
+
+@dataclass(slots=True)
+class _Item:
+    fig: Figure
+    start: int  # view offsets
+    end: int
+    sentence: int
+    paragraph: int
+    res: Decimal  # half a unit of the last printed digit, in the value's own units
+    index: int = 0
+
+
+def check_figures(document: Document, view: NormalizedText, figures: list[Figure]) -> list[Check]:
+    """Every arithmetic relation between ``figures`` that the text states, checked.
+
+    >>> from reportmine.normalize import normalize
+    >>> from reportmine.extractors.figures import find_figures
+    >>> doc = Document(id="x", source="x", format="txt", text="申报预算2.77亿元,核减0.94亿元,核减率为33.96%。")
+    >>> view = normalize(doc.text)
+    >>> [(c.relation, c.consistent) for c in check_figures(doc, view, find_figures(doc, view))]
+    [('rate', True)]
+    """
+    ctx = _Context(view, figures)
+    checks: list[Check] = []
+    for finder in (ctx.shares_and_rates, ctx.differences, ctx.growths, ctx.sums):
+        checks.extend(finder())
+    return checks
+
+
+class _Context:
+    def __init__(self, view: NormalizedText, figures: list[Figure]) -> None:
+        self.text = view.text
+        ends = [m.end() for m in _SENTENCE_END.finditer(self.text)]
+        para_ends = [m.end() for m in re.finditer(r"\n", self.text)]
+        self.items: list[_Item] = []
+        for fig in sorted(figures, key=lambda f: f.span.start):
+            start = bisect.bisect_left(view.origin, fig.span.start)
+            end = bisect.bisect_left(view.origin, fig.span.end - 1) + 1 if fig.span.end > fig.span.start else start
+            self.items.append(_Item(fig, start, end, bisect.bisect_right(ends, start),
+                                    bisect.bisect_right(para_ends, start), _resolution(fig)))
+        for i, item in enumerate(self.items):
+            item.index = i
+        self.sentence_starts = [0] + ends
+
+    # -- helpers ---------------------------------------------------------------------------
+    def head(self, item: _Item) -> str:
+        """Text between the previous figure (or the sentence start) and this figure."""
+        lo = self.sentence_starts[item.sentence] if item.sentence < len(self.sentence_starts) else 0
+        if item.index > 0:
+            lo = max(lo, self.items[item.index - 1].end)
+        return self.text[lo : item.start]
+
+    def before(self, item: _Item, ok, *, sentences: int = 0) -> list[_Item]:
+        """Earlier figures, nearest first, within ``sentences`` sentences back, passing ``ok``."""
+        out = []
+        for other in reversed(self.items[: item.index]):
+            if other.paragraph != item.paragraph or item.sentence - other.sentence > sentences:
+                break
+            if ok(other):
+                out.append(other)
+        return out
+
+    # -- part / total = share; cut / requested = rate ---------------------------------------
+    def shares_and_rates(self) -> list[Check]:
+        out = []
+        parts = set()
+        for item in self.items:
+            fig = item.fig
+            if fig.unit != "percent" or fig.measure_word or _bounded(fig):
+                continue
+            head = self.head(item)
+            rate = _RATE_CUE.search(head)
+            if re.search(r"(?:从|由)$", head):
+                continue  # 比重从26.7%提高到52.1%: a share that changed, not a part of a stated total
+            if _SHARE_CUE.search(head):
+                relation = "share"
+            elif rate and not _RATE_EXCLUDED.search(head) and fig.direction is None:
+                relation = "rate"
+            else:
+                continue
+            near = self.before(item, lambda o: o.fig.unit in ("count", "CNY", "other"))
+            if not near or not self._adjacent(near[0], item) or _bounded(near[0].fig):
+                continue
+            if relation == "share" and near[0].fig.direction:
+                continue  # 比上年增加5038亿元,其中…占44%: the share is of something unstated
+            part = near[0]
+            if relation == "rate" and rate.group(1) not in self.head(part) + (part.fig.label or ""):
+                continue  # 办结率 says nothing about 政协提案3542件: the rate must name what the part counts
+            parts.add(part.index)
+            check = self._ratio(relation, item, part, parts)
+            if check:
+                out.append(check)
+        return out
+
+    def _adjacent(self, part: _Item, pct: _Item) -> bool:
+        """The part ends the clause right before the percentage, or shares its clause."""
+        between = self.text[part.end : pct.start]
+        return len(re.findall(r"[,，;；、]", between)) <= 1 and not re.search(r"[;；、]|其中", between)
+
+    def _ratio(self, relation: str, pct: _Item, part: _Item, parts: set[int]) -> Check | None:
+        def total_ok(o: _Item) -> bool:
+            return (o.fig.unit == part.fig.unit and o.index not in parts and o.fig.direction is None
+                    and o.fig.value > part.fig.value and not _bounded(o.fig)
+                    and (o.fig.unit == "CNY" or o.fig.measure_word == part.fig.measure_word))
+
+        candidates = self.before(part, total_ok, sentences=1)
+        if not candidates:
+            return None
+        tried = [_ratio_check(relation, part, total, pct) for total in candidates]
+        for check in tried:
+            if check.consistent:
+                return check
+        return tried[0]
+
+    # -- before - after = change -----------------------------------------------------------
+    def differences(self) -> list[Check]:
+        out = []
+        for item in self.items:
+            fig = item.fig
+            if fig.direction is None or _bounded(fig) or (fig.unit == "percent" and fig.measure_word != "百分点"):
+                continue
+            pair = self._before_after(item)
+            if pair:
+                out.append(_difference_check(pair[0], pair[1], item))
+        return out
+
+    def _before_after(self, change: _Item) -> tuple[_Item, _Item] | None:
+        def same_kind(o: _Item) -> bool:
+            if change.fig.unit == "percent":
+                return o.fig.unit == "percent" and o.fig.measure_word is None and o.fig.direction is None
+            return (o.fig.unit == change.fig.unit and o.fig.direction is None and not _bounded(o.fig)
+                    and o.fig.measure_word == change.fig.measure_word)
+
+        if _PER_ITEM.search(self.head(change)):
+            return None  # 平均每个项目增加约17个: a per-item average, not the difference of the totals
+        near = self.before(change, lambda o: same_kind(o) or _is_change_like(o, change))
+        cut = next((i for i, o in enumerate(near) if _is_change_like(o, change)), len(near))
+        near = near[:cut]  # an earlier change of the same kind already answered the pair before it
+        after_change = self._next_in_sentence(change, same_kind)
+        if after_change is not None and near and _TO.search(self.head(after_change)) and _FROM.search(self.head(near[0])):
+            return near[0], after_change  # 由45%下降3个百分点至42%
+        if len(near) < 2:
+            return None
+        b, a = near[0], near[1]
+        head_b = self.head(b)
+        head_a = self.text[max(self.sentence_starts[a.sentence], a.start - 20) : a.start]
+        if _FROM.search(head_a) and re.search(r"至|到|为", head_b):
+            return a, b
+        if _BEFORE_AFTER[0].search(head_a) and _BEFORE_AFTER[1].search(head_b):
+            return a, b
+        if _ASKED_GRANTED[0].search(head_a) and _ASKED_GRANTED[1].search(head_b):
+            return a, b
+        return None
+
+    def _next_in_sentence(self, item: _Item, ok) -> _Item | None:
+        for other in self.items[item.index + 1 :]:
+            if other.sentence != item.sentence:
+                return None
+            if ok(other):
+                return other
+        return None
+
+    # -- growth rate from two amounts ------------------------------------------------------
+    def growths(self) -> list[Check]:
+        out = []
+        for item in self.items:
+            fig = item.fig
+            if fig.unit != "percent" or fig.measure_word or fig.direction is None or _bounded(fig):
+                continue
+            if _GROWTH_EXCLUDED.search(self.head(item)):
+                continue  # 年均增长6.5%: a compound annual rate, not the ratio of the two amounts
+            level = self.before(item, lambda o: o.fig.unit != "percent" and o.fig.direction is None)
+            if not level or level[0].sentence != item.sentence or _bounded(level[0].fig):
+                continue
+            base = self._growth_base(item, level[0])
+            if base is not None:
+                out.append(_growth_check(base, level[0], item))
+        return out
+
+    def _growth_base(self, pct: _Item, level: _Item) -> _Item | None:
+        def same_kind(o: _Item) -> bool:
+            return (o.fig.unit == level.fig.unit and o.fig.measure_word == level.fig.measure_word
+                    and o.fig.direction is None and not _bounded(o.fig))
+
+        earlier = self.before(level, same_kind, sentences=3)
+        if earlier and earlier[0].sentence == level.sentence and _FROM.search(self.head(earlier[0])):
+            return earlier[0]
+        prior_year = bool(_PRIOR_YEAR.search(self.head(pct)) or _PRIOR_YEAR.search(self.head(level)))
+        for other in earlier:
+            p_other, p_level = _year(other.fig.period), _year(level.fig.period)
+            if p_other is None or p_level is None or p_other == p_level:
+                continue
+            if prior_year and p_other != p_level - 1:
+                continue
+            return other
+        return None
+
+    # -- listed parts under a total ----------------------------------------------------------
+    def sums(self) -> list[Check]:
+        out = []
+        for cue in _SUM_CUE.finditer(self.text):
+            out.extend(self._sum_after(cue))
+        out.extend(self._sum_before())
+        return out
+
+    def _sum_after(self, cue: re.Match[str]) -> list[Check]:
+        """``T个, 其中/包括 A个、B个、C个``: the parts follow the cue to the sentence end."""
+        pos = cue.end()
+        after = [it for it in self.items if it.start >= pos]
+        if not after:
+            return []
+        first = after[0]
+        if self.text.count("。", pos, first.start) or "\n" in self.text[pos : first.start]:
+            return []
+        strong = cue.group(1) in _STRONG_SUM
+        stop = re.compile(r"[;；]" if strong else r"$^").search(self.text, pos)
+        limit = stop.start() if stop else len(self.text)
+        sentence_parts = [it for it in after if it.sentence == first.sentence and it.start < limit]
+        out = []
+        for unit_items in _group_parts(sentence_parts):
+            prior = [it for it in self.items if it.end <= cue.start()]
+            total = _nearest_total(prior, unit_items[0], first.sentence, first.paragraph)
+            if total is None:
+                continue
+            check = _sum_check(total, unit_items)
+            if check.consistent or (strong and total.sentence == first.sentence):
+                out.append(check)
+        return out
+
+    def _sum_before(self) -> list[Check]:
+        """``A个、B个和C个, 合计T个``: the parts precede a total cue in the same sentence."""
+        out = []
+        for item in self.items:
+            cue = _TOTAL_CUE.search(self.head(item))
+            if not cue or _bounded(item.fig):
+                continue
+            parts = [o for o in self.items[: item.index] if o.sentence == item.sentence
+                     and _same_kind(o.fig, item.fig, loose=True) and o.fig.direction is None]
+            parts = [p for p in parts if p.fig.measure_word == parts[-1].fig.measure_word] if parts else []
+            if len(parts) < 2:
+                continue
+            check = _sum_check(item, parts)
+            if check.consistent or cue.group(1) in ("合计", "总计"):
+                out.append(check)
+        return out
+
+
+# ---- the arithmetic --------------------------------------------------------------------------
+def _ratio_check(relation: str, part: _Item, total: _Item, pct: _Item) -> Check:
+    a, t, p = part.fig.value, total.fig.value, pct.fig.value
+    computed = a / t * _HUNDRED
+    low = (a - part.res) / (t + total.res) * _HUNDRED
+    high = (a + part.res) / (t - total.res) * _HUNDRED if t > total.res else computed
+    tol = (high - low) / 2 + pct.res
+    ok = abs(computed - p) <= tol
+    name = "占比" if relation == "share" else "比率"
+    why = (f"{name}: {part.fig.text} ÷ {total.fig.text} = {_fmt(computed)}%，文中为{pct.fig.text}，"
+           f"按印出位数允许误差 ±{_fmt(tol)}")
+    return _check(relation, (part, total, pct), p, computed, tol, ok, why)
+
+
+def _difference_check(a: _Item, b: _Item, change: _Item) -> Check:
+    computed = b.fig.value - a.fig.value
+    stated = change.fig.value if change.fig.direction == "up" else -change.fig.value
+    tol = a.res + b.res + change.res
+    ok = abs(computed - stated) <= tol
+    word = "增加" if change.fig.direction == "up" else "减少"
+    why = (f"差额: {b.fig.text} − {a.fig.text} = {_fmt_like(computed, change)}，文中{word}{change.fig.text}，"
+           f"允许误差 ±{_fmt_like(tol, change)}")
+    return _check("difference", (a, b, change), stated, computed, tol, ok, why)
+
+
+def _growth_check(base: _Item, level: _Item, pct: _Item) -> Check:
+    a, b = base.fig.value, level.fig.value
+    computed = (b / a - 1) * _HUNDRED
+    stated = pct.fig.value if pct.fig.direction == "up" else -pct.fig.value
+    high = ((b + level.res) / (a - base.res) - 1) * _HUNDRED if a > base.res else computed
+    low = ((b - level.res) / (a + base.res) - 1) * _HUNDRED
+    tol = (high - low) / 2 + pct.res
+    ok = abs(computed - stated) <= tol
+    why = (f"增幅: {level.fig.text} ÷ {base.fig.text} − 1 = {_fmt(computed)}%，文中为{pct.fig.text}"
+           f"（{'增' if stated >= 0 else '降'}），允许误差 ±{_fmt(tol)}")
+    return _check("growth", (base, level, pct), stated, computed, tol, ok, why)
+
+
+def _sum_check(total: _Item, parts: list[_Item]) -> Check:
+    computed = sum((p.fig.value for p in parts), Decimal(0))
+    tol = total.res + sum((p.res for p in parts), Decimal(0))
+    ok = abs(computed - total.fig.value) <= tol
+    why = (f"合计: {' + '.join(p.fig.text for p in parts)} = {_fmt_like(computed, total)}，文中为{total.fig.text}，"
+           f"允许误差 ±{_fmt_like(tol, total)}")
+    return _check("sum", (total, *parts), total.fig.value, computed, tol, ok, why)
+
+
+def _check(relation: str, items: tuple[_Item, ...], stated: Decimal, computed: Decimal, tol: Decimal,
+           ok: bool, why: str) -> Check:
+    spans: tuple[Span, ...] = tuple(i.fig.span for i in items)
+    return Check(relation, spans, stated, _round(computed), _round(tol), ok, why)
+
+
+# ---- small helpers -----------------------------------------------------------------------
+def _group_parts(items: list[_Item]) -> list[list[_Item]]:
+    """Parts by kind (unit and measure word); a kind needs two or more parts to make a sum."""
+    groups: dict[tuple[str, str | None], list[_Item]] = {}
+    for it in items:
+        if it.fig.direction is not None or _bounded(it.fig) or it.fig.unit == "percent":
+            continue
+        groups.setdefault((it.fig.unit, it.fig.measure_word if it.fig.unit != "count" else "count"), []).append(it)
+    out = []
+    for group in groups.values():
+        if group[0].fig.unit == "count":
+            word = group[0].fig.measure_word
+            group = [g for g in group if g.fig.measure_word == word]
+        if len(group) >= 2:
+            out.append(group)
+    return out
+
+
+def _nearest_total(prior: list[_Item], part: _Item, sentence: int, paragraph: int) -> _Item | None:
+    for other in reversed(prior):
+        if other.paragraph != paragraph or sentence - other.sentence > 1:
+            return None
+        if (_same_kind(other.fig, part.fig, loose=True) and other.fig.direction is None
+                and not _bounded(other.fig)):
+            return other
+    return None
+
+
+def _same_kind(a: Figure, b: Figure, loose: bool = False) -> bool:
+    if a.unit != b.unit:
+        return False
+    if a.unit in ("count",) and loose:
+        return True  # 意见和建议164条 = …25项 + …36项 + …103项
+    return a.measure_word == b.measure_word
+
+
+def _bounded(fig: Figure) -> bool:
+    """Bounds (超, 以上, 不低于…) and ranges state no exact value to check."""
+    return fig.qualifier in ("over", "under", "at_least", "at_most") or fig.value_max is not None
+
+
+def _resolution(fig: Figure) -> Decimal:
+    """Half a unit of the figure's last printed digit, in its value's units (yuan for money)."""
+    text = unicodedata.normalize("NFKC", fig.text)
+    m = re.search(r"\d[\d,]*(?:\.(\d+))?", text)
+    if m is None:
+        decimals = len(text.split("点", 1)[1]) if "点" in text else 0
+        if fig.unit == "count" and not decimals:
+            return Decimal(0)
+        return Decimal(5) / Decimal(10) ** (decimals + 1)
+    printed = Decimal(m.group(0).replace(",", ""))
+    decimals = len(m.group(1) or "")
+    scale = fig.value / printed if printed else Decimal(1)
+    if fig.unit == "count" and scale == 1 and not decimals:
+        return Decimal(0)  # counts are exact
+    return Decimal(5) / Decimal(10) ** (decimals + 1) * scale
+
+
+def _year(period: str | None) -> int | None:
+    if not period:
+        return None
+    m = re.search(r"(?:19|20)\d{2}$", period)
+    return int(m.group(0)) if m else None
+
+
+def _round(value: Decimal) -> Decimal:
+    if value == 0:
+        return Decimal(0)
+    digits = max(0, 6 - value.adjusted())
+    return value.quantize(Decimal(1).scaleb(-min(digits, 10)))
+
+
+def _is_change_like(other: _Item, change: _Item) -> bool:
+    return other.fig.direction is not None and other.fig.unit == change.fig.unit
+
+
+def _fmt_like(value: Decimal, like: _Item) -> str:
+    """``value`` written in the unit ``like`` was printed in (亿元, 万元, 个…)."""
+    text = unicodedata.normalize("NFKC", like.fig.text)
+    m = re.search(r"\d[\d,]*(?:\.\d+)?", text)
+    if m is None:
+        return _fmt(value)
+    printed = Decimal(m.group(0).replace(",", ""))
+    scale = like.fig.value / printed if printed else Decimal(1)
+    suffix = re.sub(r"^(?:余|多|几)", "", text[m.end():]).strip()
+    return _fmt(value / scale if scale else value) + suffix
+
+
+def _fmt(value: Decimal) -> str:
+    text = f"{_round(value):f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text
