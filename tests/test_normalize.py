@@ -36,5 +36,5 @@ def test_hard_wrapped_lines_rejoined_and_page_doubling_removed() -> None:
 
 
 def test_paragraph_text_is_not_joined() -> None:
-    original = "一、工作开展情况\n（一）强化组织领导，明确职责分工\n成立绩效管理工作领导小组。"
+    original = "一、工作开展情况\n(一)强化组织领导,明确职责分工\n成立绩效管理工作领导小组。"
     assert normalize(original).text == original

@@ -177,6 +177,141 @@ def summary(db_path: str, as_json: bool) -> None:
         click.echo(f"{key}: {value}")
 
 
+@main.group(invoke_without_command=True)
+@_db_option
+@click.option("--status", type=click.Choice(["rectified", "in_progress", "not_rectified", "no_record", "overdue"]))
+@click.option("--region")
+@click.option("--category", type=click.Choice(["budget", "policy", "management"]))
+@click.option("--kind", type=click.Choice(["recommendation", "issue"]), default="recommendation", show_default=True)
+@click.option("--year", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array with each item's links.")
+@click.pass_context
+def track(ctx: click.Context, db_path: str, status: str | None, region: str | None, category: str | None,
+          kind: str, year: int | None, as_json: bool) -> None:
+    """The recommendation register: every recommendation and its recorded rectification."""
+    ctx.obj = {"db_path": db_path}
+    if ctx.invoked_subcommand is not None:
+        return
+    from . import tracking
+
+    items = tracking.recommendations(_open_store(db_path), status=status, region=region, category=category,
+                                     kind=kind, year=year)
+    if as_json:
+        _echo_json(items)
+        return
+    for it in items:
+        flag = " OVERDUE" if it["overdue"] else ""
+        click.echo(f"{it['id']}  [{it['status']}{flag}] [{it['category']}] {it['doc']}: {it['text']}")
+        for lk in it["links"]:
+            mark = "?" if lk["suggestion"] else "-"
+            click.echo(f"    {mark} {lk['id']} {lk['doc']} ({lk['score']:.2f}, {lk['reason']}) {lk['text'][:60]}")
+    click.echo(f"({len(items)} items)", err=True)
+
+
+@track.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="File to write (csv: default stdout).")
+@click.pass_obj
+def track_export(obj: dict[str, str], fmt: str, output: str | None) -> None:
+    """Export the register (one row per recommendation) as CSV or XLSX."""
+    from . import tracking
+
+    items = tracking.recommendations(_open_store(obj["db_path"]))
+    columns = ["id", "doc", "year", "region", "unit", "project", "category", "text", "status", "claimed_status",
+               "evidenced_status", "overdue", "deadline", "start", "end"]
+    rows = [{**{c: it[c] for c in columns}, "source_status_words": " ".join(it["source_status_words"]),
+             "evidence": " | ".join(f"{lk['doc']}[{lk['start']}-{lk['end']}]" for lk in it["links"])} for it in items]
+    columns += ["source_status_words", "evidence"]
+    if fmt == "xlsx":
+        if not output:
+            raise click.UsageError("--output FILE is needed for xlsx")
+        from openpyxl import Workbook
+
+        wb = Workbook()
+        ws = wb.active
+        ws.append(columns)
+        for r in rows:
+            ws.append([r[c] for c in columns])
+        wb.save(output)
+        click.echo(f"wrote {len(rows)} rows to {output}")
+        return
+    with open(output, "w", newline="", encoding="utf-8-sig") if output else _stdout() as fh:
+        writer = csv.DictWriter(fh, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@track.command("confirm")
+@click.argument("link_id")
+@click.option("--note")
+@click.pass_obj
+def track_confirm(obj: dict[str, str], link_id: str, note: str | None) -> None:
+    """Confirm a link between a recommendation and its evidence."""
+    from . import tracking
+
+    tracking.confirm_link(_open_store(obj["db_path"]), link_id, note)
+    click.echo(f"confirmed {link_id}")
+
+
+@track.command("reject")
+@click.argument("link_id")
+@click.option("--note")
+@click.pass_obj
+def track_reject(obj: dict[str, str], link_id: str, note: str | None) -> None:
+    """Reject a link: it no longer counts towards the recommendation's status."""
+    from . import tracking
+
+    tracking.reject_link(_open_store(obj["db_path"]), link_id, note)
+    click.echo(f"rejected {link_id}")
+
+
+@track.command("set")
+@click.argument("rec_id")
+@click.option("--status", required=True, type=click.Choice(["rectified", "in_progress", "not_rectified", "no_record"]))
+@click.option("--note")
+@click.pass_obj
+def track_set(obj: dict[str, str], rec_id: str, status: str, note: str | None) -> None:
+    """Set a recommendation's status by hand (kept across re-ingest and relinking)."""
+    from . import tracking
+
+    tracking.set_status(_open_store(obj["db_path"]), rec_id, status, note)
+    click.echo(f"{rec_id}: {status}")
+
+
+@track.command("rates")
+@click.option("--by", type=click.Choice(["doc", "unit", "region", "year", "category"]), default="region",
+              show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def track_rates(obj: dict[str, str], by: str, as_json: bool) -> None:
+    """Rectification rates per document, unit, region, year or category."""
+    from . import tracking
+
+    rows = tracking.rates(_open_store(obj["db_path"]), by)
+    if as_json:
+        _echo_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r[by]}\t{r['total']}\trectified {r['rectified']}\tin progress {r['in_progress']}"
+                   f"\tnot {r['not_rectified']}\tno record {r['no_record']}\trate {r['rectified_rate']}")
+
+
+@track.command("relink")
+@click.pass_obj
+def track_relink(obj: dict[str, str]) -> None:
+    """Rebuild the register and its links now (people's decisions are kept)."""
+    from . import tracking
+
+    s = tracking.relink(_open_store(obj["db_path"]))
+    click.echo(f"{s.items} items, {s.links} links ({s.suggestions} suggestions); {s.by_status}")
+
+
+def _stdout() -> Any:
+    import contextlib
+
+    return contextlib.nullcontext(sys.stdout)
+
+
 @main.command()
 @_db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on (127.0.0.1: this machine only).")

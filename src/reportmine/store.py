@@ -8,10 +8,11 @@ in Chinese and trigram cannot match two-character queries such as 整改: see ME
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -69,6 +70,29 @@ MIGRATIONS: list[str] = [
     CREATE INDEX passages_doc ON passages(doc_id);
     CREATE VIRTUAL TABLE passages_fts USING fts5(tokens, content='', tokenize='unicode61 remove_diacritics 0');
     """,
+    # 2: the recommendation register. register and links are derived (rebuilt by tracking.relink);
+    # decisions are people's and are never rebuilt.
+    """
+    CREATE TABLE register (
+        id TEXT PRIMARY KEY, doc_id TEXT NOT NULL REFERENCES documents(id), start INTEGER, "end" INTEGER,
+        text TEXT, kind TEXT, category TEXT, year INTEGER, region TEXT, unit TEXT, project TEXT,
+        doc_type TEXT, deadline TEXT, claimed_status TEXT, evidenced_status TEXT, status TEXT,
+        source_status_words TEXT, overdue INTEGER, decided_note TEXT
+    );
+    CREATE INDEX register_status ON register(status, category);
+    CREATE TABLE links (
+        id TEXT PRIMARY KEY, rec_id TEXT NOT NULL, doc_id TEXT NOT NULL, start INTEGER, "end" INTEGER,
+        text TEXT, evidence TEXT, reason TEXT, score REAL, status TEXT, status_words TEXT,
+        suggestion INTEGER, decided TEXT
+    );
+    CREATE INDEX links_rec ON links(rec_id);
+    CREATE TABLE decisions (
+        id INTEGER PRIMARY KEY, target TEXT NOT NULL, target_id TEXT NOT NULL, decision TEXT NOT NULL,
+        note TEXT, decided_at TEXT NOT NULL
+    );
+    CREATE INDEX decisions_target ON decisions(target, target_id);
+    CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT);
+    """,
 ]
 
 
@@ -123,36 +147,58 @@ class Store:
             return False
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         try:
-            with self.db.conn:
+            with self._transaction():
                 for ex in extractions:
                     self._insert(ex, now, (passages or {}).get(ex.document.id, []))
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: could not store {extractions[0].document.source}: {exc}") from exc
         return True
 
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """All or nothing. sqlite-utils' insert helpers commit on their own (each opens a
+        ``with conn:`` block), so writes inside a transaction go through ``_insert_rows``."""
+        conn = self.db.conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+    def _insert_rows(self, table: str, rows: Iterable[dict[str, Any]], replace: bool = True) -> None:
+        rows = list(rows)
+        if not rows:
+            return
+        columns = list(rows[0])
+        names = ", ".join(f'"{c}"' for c in columns)
+        marks = ", ".join("?" * len(columns))
+        verb = "INSERT OR REPLACE" if replace else "INSERT"
+        self.db.conn.executemany(f'{verb} INTO "{table}" ({names}) VALUES ({marks})',
+                                 [[r[c] for c in columns] for r in rows])
+
     def _insert(self, ex: Extraction, now: str, passages: list[Passage]) -> None:
         doc = ex.document
         d = doc.id
-        self.db["documents"].insert(_document_row(doc, now))
-        self.db["sections"].insert_all(
+        self._insert_rows("documents", [_document_row(doc, now)], replace=False)
+        self._insert_rows("sections", (
             {"doc_id": d, "idx": i, "heading": s.heading, "level": s.level, "numbering": s.numbering,
              "start": s.span.start, "end": s.span.end,
              "heading_start": s.heading_span.start, "heading_end": s.heading_span.end}
             for i, s in enumerate(doc.sections)
-        )
-        self.db["figures"].insert_all((_figure_row(d, f) for f in ex.figures), replace=True)
-        self.db["checks"].insert_all((_check_row(d, c) for c in ex.checks), replace=True)
-        self.db["statements"].insert_all(
+        ))
+        self._insert_rows("figures", (_figure_row(d, f) for f in ex.figures))
+        self._insert_rows("checks", (_check_row(d, c) for c in ex.checks))
+        self._insert_rows("statements", 
             ({"id": item_id(d, s.span, s.kind), "doc_id": d, "start": s.span.start, "end": s.span.end,
               "text": s.text, "kind": s.kind, "category": s.category, "confidence": s.confidence,
               "section": s.section} for s in ex.statements),
-            replace=True,
         )
-        self.db["claims"].insert_all(
+        self._insert_rows("claims", 
             ({"id": item_id(d, c.span, "claim"), "doc_id": d, "start": c.span.start, "end": c.span.end,
               "text": c.text, "recommendation_count": c.recommendation_count, "status": c.status}
              for c in ex.claims),
-            replace=True,
         )
         conn = self.db.conn
         for p in passages:
@@ -248,7 +294,7 @@ class Store:
     def search(self, query: str, *, limit: int = 20, offset: int = 0, doc_type: str | None = None,
                region: str | None = None) -> Page:
         """Passages matching every word of ``query``, best first (BM25), with their text."""
-        tokens = [t for t in search_tokens(query) if t.strip()]
+        tokens = _query_tokens(query)
         if not tokens:
             raise InvalidRequest("the search query has no words")
         match = " AND ".join('"' + t.replace('"', '""') + '"' for t in tokens)
@@ -289,6 +335,88 @@ class Store:
             years[year]["by_kind"][kind] = n
         return [years[y] for y in sorted(years)]
 
+    # ---- the recommendation register (rows computed by tracking.py) ----------------------
+
+    def register_inputs(self) -> dict[str, list[dict[str, Any]]]:
+        """Documents (without text), statements and claims: everything linking works from."""
+        return {
+            "documents": list(self.db.query(
+                "SELECT id, source, title, doc_type, region, year, issuer, date, proposal_no, delegate, parent_id"
+                " FROM documents")),
+            "statements": list(self.db.query("SELECT * FROM statements ORDER BY doc_id, start")),
+            "claims": list(self.db.query("SELECT * FROM claims ORDER BY doc_id, start")),
+        }
+
+    def document_text(self, doc_id: str) -> str:
+        row = self.db.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None:
+            raise NotFound(f"no document {doc_id!r}")
+        return str(row[0])
+
+    def replace_register(self, register: list[dict[str, Any]], links: list[dict[str, Any]], fingerprint: str) -> None:
+        """Swap in a freshly computed register in one transaction (decisions are kept)."""
+        with self._transaction():
+            self.db.conn.execute("DELETE FROM register")
+            self.db.conn.execute("DELETE FROM links")
+            self._insert_rows("register", register)
+            self._insert_rows("links", links)
+            self._insert_rows("store_meta", [{"key": "register_fingerprint", "value": fingerprint}])
+
+    def register_fingerprint(self) -> tuple[str, str | None]:
+        """(what the documents look like now, what they looked like when the register was built)."""
+        now = self.db.execute("SELECT count(*) || '|' || ifnull(max(ingested_at), '') FROM documents").fetchone()[0]
+        row = self.db.execute("SELECT value FROM store_meta WHERE key = 'register_fingerprint'").fetchone()
+        return str(now), (row[0] if row else None)
+
+    def register_rows(self, *, status: str | None = None, region: str | None = None, category: str | None = None,
+                      kind: str | None = None, year: int | None = None, doc_id: str | None = None,
+                      limit: int = 1000, offset: int = 0) -> Page:
+        clauses, params = [], []
+        for cond, value in (("r.status = ?", status), ("r.region LIKE ?", f"%{region}%" if region else None),
+                            ("r.category = ?", category), ("r.kind = ?", kind), ("r.year = ?", year),
+                            ("r.doc_id = ?", doc_id)):
+            if value is not None:
+                clauses.append(cond)
+                params.append(value)
+        sql = ("SELECT r.*, d.source FROM register r JOIN documents d ON d.id = r.doc_id"
+               + (" WHERE " + " AND ".join(clauses) if clauses else "")
+               + " ORDER BY r.year IS NULL, r.year, r.doc_id, r.start")
+        return self._page(sql, params, limit, offset)
+
+    def links_for(self, rec_ids: list[str]) -> dict[str, list[dict[str, Any]]]:
+        out: dict[str, list[dict[str, Any]]] = {r: [] for r in rec_ids}
+        for chunk in range(0, len(rec_ids), 500):
+            ids = rec_ids[chunk:chunk + 500]
+            marks = ",".join("?" * len(ids))
+            for row in self.db.query(
+                    f"SELECT l.*, d.source FROM links l JOIN documents d ON d.id = l.doc_id WHERE rec_id IN ({marks})"
+                    " ORDER BY score DESC", ids):
+                out[row["rec_id"]].append(row)
+        return out
+
+    def link(self, link_id: str) -> dict[str, Any]:
+        row = self.db.execute("SELECT id, rec_id FROM links WHERE id = ?", [link_id]).fetchone()
+        if row is None:
+            raise NotFound(f"no link {link_id!r}")
+        return {"id": row[0], "rec_id": row[1]}
+
+    def register_item(self, rec_id: str) -> dict[str, Any]:
+        rows = list(self.db.query("SELECT * FROM register WHERE id = ? OR id LIKE ?", [rec_id, rec_id + "%"]))
+        if len(rows) != 1:
+            raise NotFound(f"no recommendation {'is' if not rows else 'uniquely'} named {rec_id!r}")
+        return rows[0]
+
+    def add_decision(self, target: str, target_id: str, decision: str, note: str | None) -> dict[str, Any]:
+        row = {"target": target, "target_id": target_id, "decision": decision, "note": note,
+               "decided_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        with self._transaction():
+            self._insert_rows("decisions", [row])
+        return row
+
+    def decisions(self) -> list[dict[str, Any]]:
+        """Every decision, oldest first: a later decision on the same target overrides an earlier one."""
+        return list(self.db.query("SELECT * FROM decisions ORDER BY id"))
+
     def iter_documents(self, columns: str = "id") -> Iterator[dict[str, Any]]:
         yield from self.db.query(f"SELECT {columns} FROM documents ORDER BY id")
 
@@ -298,6 +426,13 @@ class Store:
         total = self.db.execute(f"SELECT count(*) FROM ({sql})", params).fetchone()[0]
         rows = list(self.db.query(f"{sql} LIMIT ? OFFSET ?", [*params, limit, offset]))
         return Page(rows, total, limit, offset)
+
+
+def _query_tokens(query: str) -> list[str]:
+    """The finest words of a query. A document's text is indexed in search mode, but a compound
+    may be cut differently in context (预算执行 vs 预算/执行率), so only the parts must match."""
+    tokens = list(dict.fromkeys(t for t in search_tokens(query) if t.strip()))
+    return [t for t in tokens if not any(o != t and o in t for o in tokens)]
 
 
 def item_id(doc_id: str, span: Span, kind: str) -> str:
