@@ -1,0 +1,252 @@
+"""Load benchmark for the HTTP API and UI over a large store. Prints numbers; asserts nothing.
+
+usage: python scripts/load_benchmark.py [--docs 10000] [--db PATH] [--concurrency 16]
+                                        [--requests 300] [--seconds 30] [--workers 2]
+
+1. Builds a store of ``--docs`` synthetic documents (skipped when ``--db`` already holds that many):
+   texts are generated from templates written for this script (work reports, evaluation reports,
+   rectification reports, self-evaluations, replies to delegates), varied by region, year,
+   projects and figures, and stored through ``Store.add`` with the rows ``extract_document``
+   finds in them, so figures, statements, checks and the search index are real.
+2. Starts ``reportmine serve`` on 127.0.0.1 (a free port) in a subprocess.
+3. Drives it with httpx: for each endpoint, ``--requests`` requests at most, ``--concurrency`` in
+   flight, stopping after ``--seconds``; prints p50/p95/max latency and throughput per endpoint.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO / "src"), str(REPO)]
+
+import httpx  # noqa: E402
+
+from reportmine.document import Document  # noqa: E402
+from reportmine.passages import passages  # noqa: E402
+from reportmine.pipeline import extract_document  # noqa: E402
+from reportmine.store import Store  # noqa: E402
+
+REGIONS = ["临江市", "东川区", "西岭县", "北山区", "南湖区", "青石县", "柳河市", "白沙湾区", "枫桥镇", "云岗县",
+           "金水区", "红谷市", "松涛县", "石门区", "梅林市", "鹤鸣县", "长滩区", "星沙县", "玉屏市", "平川区"]
+SECTORS = [("教育", "义务教育薄弱学校改造"), ("卫生健康", "基层医疗机构能力提升"), ("农业农村", "高标准农田建设"),
+           ("交通运输", "农村公路养护"), ("文化旅游", "公共文化服务体系建设"), ("民政", "困难群众救助"),
+           ("生态环境", "农村生活污水治理"), ("住房城乡建设", "老旧小区改造"), ("人力资源社会保障", "就业创业补贴"),
+           ("水利", "小型水库除险加固")]
+ISSUES = ["绩效目标设置不够具体，部分指标难以量化", "资金拨付进度偏慢，年末结余{m}万元",
+          "项目前期论证不充分，实施方案多次调整", "部分资金未按规定用途使用，涉及金额{m}万元",
+          "绩效自评流于形式，佐证材料不完整", "政府采购程序不规范，合同管理薄弱",
+          "项目建成后管护机制缺失，设施闲置{n}处", "预算编制与实际需求脱节，调整率达{p}%"]
+ADVICE = ["细化绩效目标，建立可衡量的指标体系", "加快资金拨付，按月通报支出进度", "完善项目库管理，强化事前论证",
+          "规范资金使用，对违规资金限期收回", "建立长效管护机制，明确管护主体和经费",
+          "加强政府采购内控，完善合同履约验收", "将评价结果与下年度预算安排挂钩"]
+DONE = ["已完成整改", "已全部整改到位", "正在整改，计划年底前完成", "已制定整改方案，逐步推进", "部分整改"]
+TYPES = ["work_report", "evaluation_report", "rectification_report", "self_evaluation", "proposal_reply"]
+SEARCH_WORDS = ["整改", "绩效目标", "资金拨付", "管护", "政府采购", "预算", "结余", "高标准农田", "老旧小区", "评价"]
+
+
+def synth(i: int) -> str:
+    """Document ``i``: a deterministic mix of one genre, region, year, sector and random figures."""
+    rng = random.Random(i)
+    region, year = rng.choice(REGIONS), rng.randint(2015, 2024)
+    dept, project = rng.choice(SECTORS)
+    kind = TYPES[i % len(TYPES)]
+    fill = {"m": rng.randint(12, 980), "n": rng.randint(2, 40), "p": rng.randint(11, 45)}
+    total = rng.randint(200, 90000) / 100  # 万元
+    spent = round(total * rng.uniform(0.55, 0.99), 2)
+    head = {
+        "work_report": f"{region}财政局{year}年度预算绩效管理工作情况报告",
+        "evaluation_report": f"{region}{project}项目{year}年度绩效评价报告",
+        "rectification_report": f"{region}{dept}局关于{year}年度{project}项目绩效评价问题整改情况的报告",
+        "self_evaluation": f"{region}{dept}局{year}年度{project}项目绩效自评报告",
+        "proposal_reply": f"关于{region}人大代表第{rng.randint(10, 400)}号建议的答复（{year}年）",
+    }[kind]
+    issues = rng.sample(ISSUES, rng.randint(2, 4))
+    advice = rng.sample(ADVICE, rng.randint(2, 4))
+    lines = [head, "", "一、基本情况",
+             f"{year}年，{project}项目预算资金{total:.2f}万元，实际支出{spent:.2f}万元，预算执行率"
+             f"{spent / total * 100:.1f}%。项目覆盖{rng.randint(3, 60)}个乡镇（街道），受益群众{rng.randint(1, 90)}万人。",
+             f"其中用于{rng.choice(['设备购置', '工程建设', '人员培训', '运行维护'])}{(part := round(spent * rng.uniform(0.2, 0.6), 2)):.2f}"
+             f"万元，占实际支出的{part / spent * 100 + rng.choice([0, 0, 0, 4.5]):.1f}%。",
+             f"事前评估申报预算{(asked := total * 1.3):.2f}万元，核减{(cut := round(asked * rng.uniform(0.1, 0.4), 2)):.2f}"
+             f"万元，核减率为{cut / asked * 100 + rng.choice([0, 0, 0, 3.0]):.2f}%。",
+             f"绩效评价得分{rng.randint(60, 98)}分，评价等级为“{rng.choice(['优', '良', '中'])}”。", "",
+             "二、存在的问题"]
+    lines += [f"（{'一二三四'[k]}）{s.format(**fill)}。" for k, s in enumerate(issues)]
+    lines += ["", "三、意见建议" if kind != "rectification_report" else "三、整改情况"]
+    for k, s in enumerate(advice):
+        tail = f"目前{rng.choice(DONE)}。" if kind in ("rectification_report", "proposal_reply") else ""
+        lines.append(f"{k + 1}. {s}。{tail}")
+    lines += ["", f"编号 {i:06d}"]  # keeps every text, and so every content hash, unique
+    return "\n".join(lines) + "\n"
+
+
+def build_one(i: int) -> tuple[list, dict]:  # type: ignore[type-arg]
+    text = synth(i)
+    doc = Document(id=hashlib.sha256(text.encode()).hexdigest(), source=f"synthetic_{i:06d}.txt", format="txt",
+                   text=text)
+    extractions = extract_document(doc)
+    return extractions, {ex.document.id: passages(ex.document) for ex in extractions}
+
+
+def build_store(db: str, n: int, workers: int) -> None:
+    store = Store(db)
+    have = store.documents(limit=1).total
+    if have >= n:
+        print(f"store {db}: {have} documents already, not rebuilding", flush=True)
+        return
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        for k, (extractions, passage_map) in enumerate(pool.map(build_one, range(have, n), chunksize=50), 1):
+            store.add(extractions, passage_map)
+            if k % 1000 == 0:
+                print(f"  {have + k}/{n} documents, {time.perf_counter() - t0:.0f} s", flush=True)
+    s = store.summary()
+    print(f"built {n - have} documents in {time.perf_counter() - t0:.0f} s: {s['figures']} figures, "
+          f"{s['statements']} statements, {s['checks']} checks -> {db} "
+          f"({os.path.getsize(db) / 2**20:.0f} MiB)", flush=True)
+    store.close()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(db: str, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "PYTHONPATH": f"{REPO / 'src'}{os.pathsep}{REPO}"}
+    env.pop("REPORTMINE_TOKEN", None)
+    proc = subprocess.Popen([sys.executable, "-m", "reportmine", "serve", "--db", db, "--host", "127.0.0.1",
+                             "--port", str(port)], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).status_code == 200:
+                return proc
+        except httpx.TransportError:
+            time.sleep(0.2)
+        if proc.poll() is not None:
+            raise SystemExit(f"server exited: {proc.stderr.read().decode() if proc.stderr else ''}")
+    proc.kill()
+    raise SystemExit("server did not answer /health within 60 s")
+
+
+@dataclass
+class Result:
+    name: str
+    latencies: list[float]
+    errors: int
+    wall: float
+
+    def line(self) -> str:
+        lat = sorted(self.latencies)
+        if not lat:
+            return f"{self.name:<28} no successful requests ({self.errors} errors)"
+        p95 = lat[min(len(lat) - 1, int(0.95 * len(lat)))]
+        return (f"{self.name:<28} n={len(lat):>4}  p50 {statistics.median(lat) * 1000:7.1f} ms  "
+                f"p95 {p95 * 1000:7.1f} ms  max {lat[-1] * 1000:7.1f} ms  {len(lat) / self.wall:6.1f} req/s"
+                f"  errors {self.errors}")
+
+
+async def drive(client: httpx.AsyncClient, name: str, urls: list[str], concurrency: int, seconds: float) -> Result:
+    sem = asyncio.Semaphore(concurrency)
+    latencies: list[float] = []
+    errors = 0
+    stop_at = time.perf_counter() + seconds
+
+    async def one(url: str) -> None:
+        nonlocal errors
+        async with sem:
+            if time.perf_counter() > stop_at:
+                return
+            t = time.perf_counter()
+            try:
+                r = await client.get(url)
+                ok = r.status_code == 200
+            except httpx.HTTPError:
+                ok = False
+            if ok:
+                latencies.append(time.perf_counter() - t)
+            else:
+                errors += 1
+
+    t0 = time.perf_counter()
+    await asyncio.gather(*(one(u) for u in urls))
+    return Result(name, latencies, errors, time.perf_counter() - t0)
+
+
+def plan(db: str, n_requests: int, rng: random.Random) -> dict[str, list[str]]:
+    store = Store(db)
+    total = store.documents(limit=1).total
+    ids = [r["id"] for r in store.documents(limit=1000, offset=rng.randrange(max(1, total - 1000))).rows]
+    store.close()
+    pick = lambda seq: [rng.choice(seq) for _ in range(n_requests)]  # noqa: E731
+    off = lambda: rng.randrange(0, max(1, total - 50))  # noqa: E731
+    return {
+        "GET /api/documents page": [f"/api/documents?limit=50&offset={off()}" for _ in range(n_requests)],
+        "GET /api/documents filter": [f"/api/documents?region={rng.choice(REGIONS)}&year={rng.randint(2015, 2024)}"
+                                      for _ in range(n_requests)],
+        "GET /api/documents/{id}": [f"/api/documents/{i}" for i in pick(ids)],
+        "GET /api/figures filter": [f"/api/figures?unit=CNY&min={rng.randint(1, 900) * 1e5:.0f}&limit=50"
+                                    f"&year={rng.randint(2015, 2024)}" for _ in range(n_requests)],
+        "GET /api/statements filter": [f"/api/statements?kind={rng.choice(['issue', 'recommendation'])}"
+                                       f"&region={rng.choice(REGIONS)}&limit=50" for _ in range(n_requests)],
+        "GET /api/search": [f"/api/search?q={w}" for w in pick(SEARCH_WORDS)],
+        "GET /documents (UI list)": [f"/documents?offset={off()}" for _ in range(n_requests)],
+        "GET /documents/{id} (UI)": [f"/documents/{i}" for i in pick(ids)],
+        "GET / (dashboard)": ["/"] * max(1, n_requests // 10),
+    }
+
+
+async def run_load(base: str, urls: dict[str, list[str]], concurrency: int, seconds: float) -> list[Result]:
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
+        for warm in ("/", "/api/search?q=预算"):  # jieba and the templates load on first use
+            await client.get(warm)
+        return [await drive(client, name, u, concurrency, seconds) for name, u in urls.items()]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", type=int, default=10_000, help="documents in the store (default 10000)")
+    ap.add_argument("--db", help="store to build or reuse (default: a temp file, removed afterwards)")
+    ap.add_argument("--concurrency", type=int, default=16, help="requests in flight (default 16)")
+    ap.add_argument("--requests", type=int, default=300, help="requests per endpoint at most (default 300)")
+    ap.add_argument("--seconds", type=float, default=30, help="time cap per endpoint (default 30)")
+    ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1), help="processes building the store")
+    args = ap.parse_args()
+    tmp = None if args.db else tempfile.TemporaryDirectory(prefix="reportmine-load-")
+    db = args.db or str(Path(tmp.name) / "load.db")  # type: ignore[union-attr]
+    build_store(db, args.docs, args.workers)
+    port = free_port()
+    server = start_server(db, port)
+    try:
+        print(f"server on 127.0.0.1:{port}; concurrency {args.concurrency}, <= {args.requests} requests and "
+              f"<= {args.seconds:.0f} s per endpoint", flush=True)
+        results = asyncio.run(run_load(f"http://127.0.0.1:{port}", plan(db, args.requests, random.Random(1)),
+                                       args.concurrency, args.seconds))
+        for r in results:
+            print(r.line(), flush=True)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        if tmp:
+            tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()
