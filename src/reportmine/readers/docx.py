@@ -67,7 +67,7 @@ def _open(path: Path, data: bytes):
     except zipfile.BadZipFile as exc:
         raise CorruptDocument(path, f"a damaged or truncated .docx (zip) container ({exc})") from exc
     except (PackageNotFoundError, KeyError) as exc:
-        raise CorruptDocument(path, f"a zip file without a Word document inside ({exc})") from exc
+        raise CorruptDocument(path, f"an incomplete .docx package: a part Word needs is missing ({exc})") from exc
     except XMLSyntaxError as exc:
         raise CorruptDocument(path, f"the .docx has damaged XML ({exc})") from exc
     except (ValueError, EOFError, OSError, zipfile.LargeZipFile) as exc:

@@ -23,7 +23,7 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+
 _CHARSET_ALIASES = {"gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "utf8": "utf-8", "big5": "big5hkscs"}
 # Breadcrumbs and site furniture: a line with one of these is never article text.
 _SITE_LINE = re.compile(
-    r"当前位置|您的位置|您现在的位置|>>|»|首页\s*[>＞]|ICP备|网站标识码|版权所有|主办单位[:：]|承办单位[:：]"
+    r"当前位置|您的位置|您现在的位置|>>|»|^\W*首页\s*(?:[>＞|｜»/]|$)|ICP备|网站标识码|版权所有|主办单位[:：]|承办单位[:：]"
     r"|技术支持[:：]|网站地图|无障碍浏览|Copyright|©"
 )
 # Page chrome that sits in the article header or footer: labelled fields and button text.

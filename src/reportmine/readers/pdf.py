@@ -303,7 +303,8 @@ def _running_keys(pages: list[list[str]]) -> set[str]:
     for lines in pages:
         counts.update({_key(lines[i]) for i in _zone(len(lines))})
     need = max(2, (len(pages) + 1) // 2)
-    return {k for k, n in counts.items() if n >= need}
+    # Bare numbers all share the key "#": whether they are page numbers is decided by counting.
+    return {k for k, n in counts.items() if n >= need and re.search(r"[^#\W]", k)}
 
 
 def _page_number_lines(pages: list[list[str]]) -> dict[int, set[int]]:

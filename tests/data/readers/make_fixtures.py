@@ -354,9 +354,46 @@ def build_corrupt_pdf() -> bytes:
     return b"%PDF-1.7\n" + bytes((i * 73 + 11) % 256 for i in range(3000))
 
 
+# ---------------------------------------------------------------- HTML
+
+PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="{charset}"><title>关于青岚县2023年度部门整体支出绩效自评情况的公告_青岚县财政局</title>
+<style>.nav li {{display:inline}} .content p {{text-indent:2em}}</style>
+<script>var hits = 0; function share() {{ document.title = "分享"; }}</script></head>
+<body>
+<div class="header"><a href="/">首页</a> | <a href="/zwgk/">政务公开</a> | <a href="/bsfw/">办事服务</a> | 无障碍浏览</div>
+<ul class="nav"><li>机构职能</li><li>财政预决算</li><li>绩效管理</li><li>政府采购</li></ul>
+<div class="crumb">当前位置：首页 &gt; 政务公开 &gt; 绩效管理</div>
+<div class="article">
+<h1>关于青岚县2023年度部门整体支出绩效自评情况的公告</h1>
+<div class="info">发布时间：2024-04-12 09:30　来源：县财政局　浏览次数：<span id="hits">358</span>　字号：[大 中 小]</div>
+<div class="content">
+<p>打印 分享</p>
+<p>按照县政府统一部署，县财政局组织全县42个预算部门开展了2023年度部门整体支出绩效自评，现将有关情况公告如下。</p>
+<p>一、自评总体情况</p>
+<p>纳入自评范围的部门整体支出共计18.64亿元，自评结果为“优”的部门31个，为“良”的部门9个，为“中”的部门2个，无评价结果为“差”的部门。</p>
+<table><tr><td>自评等级</td><td>部门数（个）</td><td>占比</td></tr><tr><td>优</td><td>31</td><td>73.8%</td></tr><tr><td>良</td><td>9</td><td>21.4%</td></tr><tr><td>中</td><td>2</td><td>4.8%</td></tr></table>
+<p>二、下一步工作</p>
+<p>县财政局将把自评结果作为2025年预算安排的重要参考，对自评为“中”的部门开展重点抽查，督促其在三个月内完成整改。</p>
+<p>资金来源：县级财政预算安排。</p>
+</div>
+<div class="tools">【打印本页】【关闭窗口】 分享到：微信 微博 <a href="javascript:share()">扫一扫在手机打开当前页</a></div>
+</div>
+<div class="footer">主办单位：青岚县人民政府办公室　网站标识码：0000000000　联系电话：0000-5550100</div>
+</body></html>
+"""
+
+
+def build_html(charset: str = "utf-8") -> bytes:
+    codec = {"utf-8": "utf-8", "gb2312": "gb18030"}[charset]
+    return PAGE.format(charset=charset).encode(codec)
+
+
 def main() -> None:
     docx_bytes = build_docx()
     outputs = {
+        "page.html": build_html(),
+        "page_gbk.html": build_html("gb2312"),
         "report.docx": docx_bytes,
         "truncated.docx": docx_bytes[: len(docx_bytes) // 2],
         "encrypted.docx": build_encrypted_docx(),

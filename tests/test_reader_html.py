@@ -1,0 +1,87 @@
+from pathlib import Path
+
+import pytest
+
+from reportmine.readers import html, read_document
+
+DATA = Path(__file__).parent / "data" / "readers"
+
+CHROME_WORDS = ("首页", "当前位置", "发布时间", "浏览次数", "字号", "打印", "分享", "扫一扫", "主办单位", "机构职能", "hits")
+
+
+@pytest.mark.parametrize("name", ["page.html", "page_gbk.html"])
+def test_article_only_without_chrome(name: str) -> None:
+    doc = read_document(DATA / name)
+    assert doc.format == "html"
+    assert doc.title == "关于青岚县2023年度部门整体支出绩效自评情况的公告"
+    lines = doc.text.splitlines()
+    assert lines[0] == doc.title  # the <h1> is kept as the first line of the text
+    assert "一、自评总体情况" in lines
+    assert "二、下一步工作" in lines
+    assert any(ln.startswith("按照县政府统一部署") and ln.endswith("公告如下。") for ln in lines)
+    for word in CHROME_WORDS:
+        assert word not in doc.text, word
+    assert "function" not in doc.text and "text-indent" not in doc.text  # no script, no style
+
+
+def test_table_rows_are_lines_of_cells() -> None:
+    lines = read_document(DATA / "page.html").text.splitlines()
+    assert "自评等级 | 部门数（个） | 占比" in lines
+    assert "良 | 9 | 21.4%" in lines
+
+
+def test_field_words_inside_sentences_are_content() -> None:
+    # "来源：" after a noun, or "打印" inside a word, is text, not a page field or button.
+    assert "资金来源：县级财政预算安排。" in read_document(DATA / "page.html").text
+    assert not html.is_chrome("资金来源：县级财政预算安排。")
+    assert not html.is_chrome("购置打印机等办公设备支出3.2万元。")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "来源:区财政局 发布时间:2023-06-06 10:15",
+        "发布日期:2022-08-08 16:12 访问次数: 信息来源:省财政厅",
+        "打印 打印",
+        "纠错 纠错",
+        "分享到",
+        "【打印本页】【关闭窗口】 分享到：微信 微博 扫一扫在手机打开当前页",
+        "当前位置 : 首页 >> 政府信息公开",
+        ">> 政务公开 >> 财政资料 >> 预决算",
+        "首页 | 通知公告",
+        "字号：[大 中 小]",
+    ],
+)
+def test_chrome_lines(line: str) -> None:
+    assert html.is_chrome(line)
+
+
+def test_lxml_fallback_when_trafilatura_finds_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(html, "_main_text", lambda _html: "")
+    doc = read_document(DATA / "page.html")
+    assert "纳入自评范围的部门整体支出共计18.64亿元" in doc.text
+    assert "良 | 9 | 21.4%" in doc.text.splitlines()
+    for word in ("机构职能", "当前位置", "主办单位", "hits", "function"):
+        assert word not in doc.text, word
+
+
+def test_title_from_title_tag_without_site_name(tmp_path: Path) -> None:
+    page = tmp_path / "notice.html"
+    page.write_text(
+        "<html><head><meta charset='utf-8'><title>青岚县2024年项目申报通知 - 青岚县财政局</title></head>"
+        "<body><div><p>即日起受理2024年度财政专项资金项目申报，截止日期为2024年3月31日，逾期不再受理。</p>"
+        "<p>申报材料一式三份，报送县财政局经济建设股。</p></div></body></html>",
+        encoding="utf-8",
+    )
+    doc = read_document(page)
+    assert doc.title == "青岚县2024年项目申报通知"
+    assert doc.text.splitlines()[0] == doc.title
+    assert "申报材料一式三份" in doc.text
+
+
+def test_page_without_charset_in_gb18030(tmp_path: Path) -> None:
+    page = tmp_path / "old.htm"
+    page.write_bytes(
+        "<html><body><p>青岚县2022年度财政决算公开说明：全县一般公共预算收入完成12.3亿元，同比增长5.1%。</p></body></html>".encode("gb18030")
+    )
+    assert "同比增长5.1%" in read_document(page).text
