@@ -30,6 +30,7 @@ _BOUNDARY_BEFORE = "\n。；;:：！？!?"
 _HEADING_END = "。！？!?；;"
 _SPACE = " \t\u3000\xa0"
 _MAX_HEADING = 60
+_PASTED_LINE = 150
 _SENTENCE_END = "。！？!?；;"
 _CLAUSE_END = _SENTENCE_END + "，,：:"
 _CLOSERS = "”’」』）)】》\"'"
@@ -139,8 +140,9 @@ def _headings(original: str, view: NormalizedText) -> list[tuple[int, str, str, 
         if not (ordinal == 1 or last[level] < ordinal <= last[level] + 2):
             continue
         end = _heading_end(original, view, m.end())
-        heading = text[m.end():end].strip()
-        if len(heading) < 2 or heading[0] in "，,。.、%％)）:：;；" or heading[0].isdigit() and m.lastgroup == "l3":
+        # As written (widths, script), less the layout spaces the view dropped.
+        heading = "".join(original[view.origin[k]] for k in range(m.end(), end)).strip()
+        if len(heading) < 2 or heading[0] in "，,。.、%％)）:：;；" or _bare_number(m, text):
             continue
         last[level] = ordinal
         for deeper in range(level + 1, 5):
@@ -150,6 +152,11 @@ def _headings(original: str, view: NormalizedText) -> list[tuple[int, str, str, 
         numbering = original[start:view.to_original(m.start(), m.end())[1]]
         out.append((level, numbering, heading, start, head_end))
     return out
+
+
+def _bare_number(m: re.Match[str], text: str) -> bool:
+    """``3.`` followed by digits is a number (3.5), unless they make a year (1.2023年度回顾)."""
+    return m.lastgroup == "l3" and text[m.end()].isdigit() and not re.match(r"(?:19|20)\d\d年", text[m.end():])
 
 
 def _at_boundary(original: str, view: NormalizedText, pos: int) -> bool:
@@ -163,11 +170,16 @@ def _heading_end(original: str, view: NormalizedText, start: int) -> int:
     """Where a heading's text stops: line end, end of its lead clause, or a run of layout spaces."""
     text = view.text
     limit = min(len(text), start + 100)
+    # Spaces separate fields only in text pasted onto long lines; elsewhere they are layout
+    # (a PDF's "2019 年") and a heading runs to its line end or full stop.
+    o = view.origin[start]
+    line_start, line_end = original.rfind("\n", 0, o) + 1, original.find("\n", o)
+    spaced = (line_end if line_end >= 0 else len(original)) - line_start > _PASTED_LINE
     for i in range(start, limit):
         c = text[i]
         if c == "\n" or c in _HEADING_END:
             return _cap(text, start, i)
-        if i > start and _space_break(original, view, i):
+        if spaced and i > start and _space_break(original, view, i):
             return _cap(text, start, i)
     return _cap(text, start, limit)
 
