@@ -29,7 +29,10 @@ _RECTIFIED = re.compile(
 )
 _DONE = re.compile(r"已(?:完成|落实|全部)?整改|整改到位|整改完毕|整改率")
 _IN_PROGRESS = re.compile(r"正在整改|整改中|逐步解决|列入(?:整改)?计划|持续整改|正在落实|基本完成整改")
-_REQUIRED = re.compile(r"要求.{0,20}整改|责令.{0,10}整改|限期整改|请.{0,30}(?:完成|进行|落实)(?:.{0,10}的)?整改")
+_REQUIRED = re.compile(
+    r"要求.{0,20}整改|责令.{0,10}整改|限期整改|请.{0,30}(?:完成|进行|落实)(?:.{0,10}的)?整改|应于.{0,20}前完成整改"
+    r"|请.{0,40}(?:整改方案|报送整改情况)"
+)
 # "已完成整改3条" / "列入计划1条": a status with its own count
 _STATUS_COUNT = re.compile(rf"(?P<status>已完成整改|完成整改|已整改|整改到位|列入计划|正在整改|逐步解决)(?P<n>{_NUM})(?:条|项|个)")
 # Replies speak of one proposal ("您的建议已全部采纳"); "该问题" is one problem: neither is an aggregate.
@@ -63,26 +66,49 @@ class AdviceTally:
         return sum(self.by_category.values()) == self.recommendations
 
 
+@dataclass(frozen=True, slots=True)
+class ClaimSpan:
+    """A claim located in the normalised view (statements.py widens rectification statements to it)."""
+
+    start: int
+    end: int
+    count: int | None
+    status: str
+
+
 def find_claims(document: Document, view: NormalizedText, statements: list[Statement]) -> list[RectificationClaim]:
     """Rectification claims in text order. ``statements`` is accepted for callers that pass it;
     claims are read from the text itself, because a claim's count often sits in a clause that is
     no statement (``形成意见和建议117条``)."""
     del statements
-    text = view.text
-    sentences = [m.span() for m in _SENTENCE.finditer(text)]
-    out: list[RectificationClaim] = []
-    for i, (a, b) in enumerate(sentences):
-        out += _claims_in(document, view, sentences, i)
+    out = []
+    for c in claim_spans(view.text):
+        start, end = view.to_original(c.start, c.end)
+        out.append(RectificationClaim(Span(start, end), document.text[start:end], c.count, c.status))
     return out
 
 
-def _claims_in(document: Document, view: NormalizedText, sentences: list[tuple[int, int]], i: int) -> list[RectificationClaim]:
-    text = view.text
+def claim_spans(text: str) -> list[ClaimSpan]:
+    """Claims in the view text ``text``, in order."""
+    sentences = [m.span() for m in _SENTENCE.finditer(text)]
+    return [c for i in range(len(sentences)) for c in _claims_in(text, sentences, i)]
+
+
+def _claims_in(text: str, sentences: list[tuple[int, int]], i: int) -> list[ClaimSpan]:
     a, b = sentences[i]
     counted = list(_STATUS_COUNT.finditer(text, a, b))
     if counted:
-        return [_itemised(document, view, a, m) for m in counted]
+        return [_itemised(text, a, m) for m in counted]
     count, start = _subject(text, a, b)
+    request = _REQUIRED.search(text, a, b)
+    if request and text.startswith("建议", _clause_start(text, a, request.start())):
+        request = None  # "建议对…的5个项目限期整改" is one recommendation, not a claim about advice
+    if request and not _DONE.search(text, a, b):
+        if count is None and i > 0:  # "提出建议4条。请…于…前完成整改": the count is one sentence back
+            pa, pb = sentences[i - 1]
+            count, prev_start = _subject(text, pa, pb)
+            start = prev_start if count is not None else None
+        return [ClaimSpan(start if start is not None else _clause_start(text, a, request.start()), request.end(), count, "required")]
     if start is None or _SINGLE.search(text, a, b):
         return []
     if count is None and not _PLURAL.search(text, a, b):
@@ -93,15 +119,7 @@ def _claims_in(document: Document, view: NormalizedText, sentences: list[tuple[i
     if done or going:
         status = "in_progress" if going else "rectified"  # part still open: the whole is not closed
         end = max(m.end() for m in (done, going) if m)
-        return [_claim(document, view, min(start, end - 1), end, count, status)]
-    request = _REQUIRED.search(text, a, b)
-    if request:
-        return [_claim(document, view, start, request.end(), count, "required")]
-    if i + 1 < len(sentences) and count is not None:
-        na, nb = sentences[i + 1]
-        request = _REQUIRED.search(text, na, nb)
-        if request and not _DONE.search(text, na, nb):
-            return [_claim(document, view, start or a, request.end(), count, "required")]
+        return [ClaimSpan(min(start, end - 1), end, count, status)]
     return []
 
 
@@ -132,19 +150,14 @@ def _subject(text: str, a: int, b: int) -> tuple[int | None, int | None]:
     return None, _clause_start(text, a, a + m.start())
 
 
-def _itemised(document: Document, view: NormalizedText, a: int, m: re.Match[str]) -> RectificationClaim:
+def _itemised(text: str, a: int, m: re.Match[str]) -> ClaimSpan:
     status = "in_progress" if m["status"] in ("列入计划", "正在整改", "逐步解决") else "rectified"
-    return _claim(document, view, _clause_start(view.text, a, m.start()), m.end(), _to_int(m["n"]), status)
+    return ClaimSpan(_clause_start(text, a, m.start()), m.end(), _to_int(m["n"]), status)
 
 
 def _clause_start(text: str, a: int, pos: int) -> int:
     cut = max(text.rfind(c, a, pos) for c in ",，:：")
     return cut + 1 if cut >= a else a
-
-
-def _claim(document: Document, view: NormalizedText, start: int, end: int, count: int | None, status: str) -> RectificationClaim:
-    o_start, o_end = view.to_original(start, end)
-    return RectificationClaim(Span(o_start, o_end), document.text[o_start:o_end], count, status)
 
 
 def _to_int(s: str) -> int | None:

@@ -16,7 +16,14 @@ ISSUE = re.compile(
     r"|不一致|不严|不细|不准|不符|不力|有待|薄弱|缺乏|缺少|欠缺|缺失|缺口|滞后|偏低|偏慢|偏高|偏少|偏大|较低|较慢|较弱"
     r"|紧缺|良莠不齐|尚未|未能|未按|未及时|未履行|未建立|未制定|未达到|未完成|未充分|难以|瓶颈|短板|脱节|笼统|粗放"
     r"|流于形式|避重就轻|客观原因多|低于|超出预算|闲置|沉淀|挤占|挪用|虚报|重复|碎片化|差距|隐患|风险|弱化"
+    r"|需(?:要)?进一步(?:完善|加强|提高|提升|深化|改进|规范|健全)|不能|无法|造成.{0,12}影响|影响了"
 )
+# "对指标设置不合理的单位进行指导" acts on a problem; the problem words there name no issue.
+_ISSUE_MODIFIER = re.compile(r"对[^,，;；]{0,30}?的(?:单位|项目|部门|学校|企业|地区|政策|资金|问题|情况)|存在问题的|发现的问题")
+
+
+def has_issue_cue(text: str) -> bool:
+    return bool(ISSUE.search(_ISSUE_MODIFIER.sub("", text)))
 RECOMMENDATION = re.compile(
     r"^建议|建议(?!书)|应当|应该|^应(?!用)|^宜|^需(?!要)|提出.{0,30}(?:意见|建议)|^请.{0,20}(?:于|在).{0,20}前"
 )
@@ -31,8 +38,10 @@ RECTIFICATION = re.compile(
 # A clause leaning on its neighbour: it names a consequence, target or example of the point
 # before it, so it joins that point rather than starting a new one.
 DEPENDENT = re.compile(r"^(?:对|导致|致使|造成|从而|进而|以致|以至|使得|使|影响|在一定程度上|为了|为|以便|以|确保|如)")
+# Adverbial openers ("根据…总体思路,", "在…基础上,") lead into the clause after them.
+PREFIX = re.compile(r"^(?:根据|按照|依据|依托|结合|围绕|通过|针对|立足|聚焦|在[^,，]{2,30}(?:基础上|过程中|方面|时|中|下))")
 # Sentence openers that switch the rest of a section to plans ("下一步,我们将…").
-PLAN_SWITCH = re.compile(r"^(?:下一步|下步|今后|未来|明年|接下来|20\d\d年(?:,|我|将))")
+PLAN_SWITCH = re.compile(r"^(?:下一步|下步|今后|未来|明年|接下来)")
 INTRO = re.compile(r"(?:以下|如下)(?:几个方面|方面|问题|工作|建议)?[:：]?$|^现将.{0,20}(?:报告|汇报|总结)")
 COUNT_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:个|项|家|条|所|次|批|人次|名|%|万元|亿元|元)")
 
@@ -40,8 +49,8 @@ COUNT_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:个|项|家|条|所|次|批|人次|�
 SECTION_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("rectification_measure", re.compile(r"整改措施")),
     ("rectification", re.compile(r"整改|落实情况|办理情况|结果应用情况")),
-    ("issue", re.compile(r"存在(?:的)?(?:主要)?问题|问题(?:和|与|及)?不足|不足之处|主要问题|困难(?:和|与)?问题|短板|存在不足|发现的问题|问题分析")),
-    ("recommendation", re.compile(r"建议|对策|意见")),
+    ("issue", re.compile(r"存在(?:的)?(?:主要)?问题|问题(?:和|与|及)?不足|不足之处|主要问题|困难(?:和|与)?问题|存在不足|发现的问题|问题分析")),
+    ("recommendation", re.compile(r"建议|对策|意见(?:和|与)?建议|整改意见")),
     ("measure", re.compile(r"下一步|下步|工作计划|努力方向|工作措施|工作打算|工作思路|今后|工作安排|重点工作|改进措施|工作重点|展望|计划")),
     ("none", re.compile(r"基本情况|开展情况|主要(?:做法|成效|成绩)|工作成效|成效|评价结论|绩效分析|指标分析|产出|效益|概况|做法|情况")),
 )
@@ -57,19 +66,43 @@ _P = {  # issue, recommendation, measure, rectification, none
 PRIORS: dict[str, dict[str, float]] = {k: dict(zip(KINDS, v)) for k, v in _P.items()}
 
 
+_HEADING_MAX = 24  # longer "headings" are lead sentences, whose words say little about the section
+
+
 def section_kind(headings: list[str]) -> str:
-    """The kind the innermost heading with a telling word points to ("" when none does)."""
+    """The kind the headings point to: the innermost one that names a statement kind wins over
+    outer ones; "none" (achievements, descriptions) only when no heading names a kind."""
+    found = []
     for heading in reversed(headings):
+        core = re.sub(r"^[(（]?[一二三四五六七八九十\d]{1,3}[)）、.]?", "", heading.strip())[:_HEADING_MAX]
         for kind, rx in SECTION_RULES:
-            if rx.search(heading):
-                return kind
-    return ""
+            if rx.search(core):
+                found.append(kind)
+                break
+    for kind in found:
+        if kind != "none":
+            return kind
+    return "none" if found else ""
+
+
+# A short label sentence ("整改措施:", "存在问题:") switches the section kind until the next one.
+LABEL = re.compile(r"^[\u4e00-\u9fff]{2,10}[:：]$")
+CONTRAST = re.compile(r"但是|但|然而|不过|却")
+# Kinds a section of each kind produces without an explicit cue word.
+SECTION_FAMILY = {
+    "issue": {"issue"},
+    "recommendation": {"recommendation"},
+    "measure": {"measure"},
+    "rectification": {"rectification"},
+    "rectification_measure": {"rectification", "measure"},
+    "none": set(),
+}
 
 
 def cue_scores(text: str) -> dict[str, float]:
     """Additive log-odds bonuses from cue words in one clause."""
     out = dict.fromkeys(KINDS, 0.0)
-    if ISSUE.search(text):
+    if has_issue_cue(text):
         out["issue"] += 1.2
     if RECOMMENDATION.search(text):
         out["recommendation"] += 1.2

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ..document import Document, Span, Statement
 from ..normalize import NormalizedText
-from . import classify, cues
+from . import claims, classify, cues
 from .units import Sentence, Units, split_units
 
 _SENTENCE_WEIGHT = 0.5  # the sentence's model scores count half as much as the clause's own
@@ -47,6 +47,7 @@ class Group:
     sentence: int
     clauses: list[int]
     category: str = "management"
+    category_confidence: float = 0.0
 
 
 def find_statements(document: Document, view: NormalizedText) -> list[Statement]:
@@ -59,12 +60,15 @@ def find_statements(document: Document, view: NormalizedText) -> list[Statement]
         return []
     contexts = sentence_contexts(document, view, units)
     features = [classify.featurize(c.text) for c in units.clauses]
-    judged = judge_clauses(units, contexts, features)
+    judged = judge_clauses(units, contexts, features, view.text)
     groups = [g for s in range(len(units.sentences)) for g in _group_sentence(units, judged, s)]
     groups += _pattern_groups(units, view.text, contexts)
     groups = _dedupe(groups)
+    groups = _widen_to_claims(units, view.text, groups)
+    groups = [g for g in groups if _keep(units, units.sentences[g.sentence], g)]
+    groups = _merge_measure_bodies(units, groups)
     _set_categories(groups, units, features, judged)
-    groups = _granularity(units, contexts, groups)
+    groups = _drop_elaborations(units, groups)
     return [_statement(document, view, g, contexts[g.sentence]) for g in groups]
 
 
@@ -72,7 +76,12 @@ def find_statements(document: Document, view: NormalizedText) -> list[Statement]
 
 
 def sentence_contexts(document: Document, view: NormalizedText, units: Units) -> list[Context]:
-    """Heading path and section kind for each sentence; ``下一步…`` switches the rest to plans."""
+    """Heading path and section kind for each sentence.
+
+    A label sentence (``整改措施:``) or ``下一步…`` switches the kind until the next heading.
+    Sections no heading names are achievements ("none") in a document that names other
+    sections, plans in a rectification report, points in a proposal.
+    """
     out: list[Context] = []
     override: str | None = None
     last_heads: list[str] = []
@@ -82,10 +91,26 @@ def sentence_contexts(document: Document, view: NormalizedText, units: Units) ->
             override = None
         last_heads = heads
         kind = cues.section_kind(heads)
-        if not s.heading and kind in ("", "none", "rectification") and cues.PLAN_SWITCH.match(s.text):
+        if cues.LABEL.match(s.text) and cues.section_kind([s.text]) not in ("", "none"):
+            override = cues.section_kind([s.text])
+        elif not s.heading and kind in ("", "none", "rectification") and cues.PLAN_SWITCH.match(s.text):
             override = "measure"
         out.append(Context(" > ".join(heads), override or kind))
+    default = _default_kind(document, out)
+    for ctx in out:
+        if not ctx.kind:
+            ctx.kind = default
     return out
+
+
+def _default_kind(document: Document, contexts: list[Context]) -> str:
+    if document.doc_type == "rectification_report":
+        return "rectification_measure"
+    if document.doc_type == "proposal":
+        return "recommendation"
+    if any(c.kind not in ("", "none") for c in contexts):
+        return "none"
+    return ""
 
 
 def _headings(document: Document, view: NormalizedText, units: Units, pos: int) -> list[str]:
@@ -115,14 +140,22 @@ def _own_headings(units: Units, pos: int) -> list[str]:
 # --- kinds ------------------------------------------------------------------------------
 
 
-def judge_clauses(units: Units, contexts: Sequence[Context], features: list[list[str]]) -> list[Judged]:
-    """Kind, confidence and category probabilities for every clause."""
+def judge_clauses(
+    units: Units, contexts: Sequence[Context], features: list[list[str]], text: str = ""
+) -> list[Judged]:
+    """Kind, confidence and category probabilities for every clause.
+
+    Model log-probabilities (clause, and half-weighted sentence) plus the section prior plus cue
+    bonuses. A kind foreign to the section (a measure among achievements, a recommendation in a
+    plan) needs its own cue word: the model alone cannot tell "加大宣传力度" done from planned.
+    """
     sent_features = [[f for c in s.clauses for f in features[c]] for s in units.sentences]
     scores = classify.score_features(features + sent_features)
     n = len(units.clauses)
     out = []
     for i, clause in enumerate(units.clauses):
-        prior = cues.PRIORS[contexts[clause.sentence].kind]
+        section = contexts[clause.sentence].kind
+        prior = cues.PRIORS[section]
         cue = cues.cue_scores(clause.text)
         logits = {k: math.log(prior[k]) + cue[k] for k in cues.KINDS}
         category = None
@@ -132,9 +165,28 @@ def judge_clauses(units: Units, contexts: Sequence[Context], features: list[list
                 logits[k] += math.log(own.kind.get(k, 1e-6) + 1e-6)
                 logits[k] += _SENTENCE_WEIGHT * math.log(sent.kind.get(k, 1e-6) + 1e-6)
             category = own.category
+        if section:
+            family = cues.SECTION_FAMILY[section]
+            for k in cues.KINDS:
+                if k != "none" and k not in family and cue[k] <= 0:
+                    logits[k] = -math.inf
         kind, conf = _argmax_softmax(logits)
         out.append(Judged(kind, conf, category))
+    if text:
+        _concessions(units, text, out)
     return out
+
+
+def _concessions(units: Units, text: str, judged: list[Judged]) -> None:
+    """"A已形成,且成效明显,但B薄弱": clauses before a 但 are conceded, not complained about."""
+    for s in units.sentences:
+        cs = s.clauses
+        for pos in range(1, len(cs)):
+            gap = text[units.clauses[cs[pos - 1]].end : units.clauses[cs[pos]].start + 2]
+            if cues.CONTRAST.search(gap):
+                for c in cs[:pos]:
+                    if judged[c].kind == "issue" and not cues.has_issue_cue(units.clauses[c].text):
+                        judged[c].kind = "none"
 
 
 def _argmax_softmax(logits: dict[str, float]) -> tuple[str, float]:
@@ -148,39 +200,67 @@ def _argmax_softmax(logits: dict[str, float]) -> tuple[str, float]:
 
 
 def _group_sentence(units: Units, judged: list[Judged], s: int) -> list[Group]:
+    """Runs of same-kind clauses, cut where a new point starts.
+
+    A none clause inside a run (``用管理出效益``) is bridged when the run goes on after it; an
+    adverbial opener (``根据…思路``, ``在…基础上``) joins the clause it leads into; a topic
+    clause before ``是…`` (``推进X改革,是…重要举措``) is a description, not an action.
+    """
+    clauses = units.sentences[s].clauses
+    kinds = [judged[c].kind for c in clauses]
+    for k in range(len(clauses) - 1):
+        if units.clauses[clauses[k + 1]].text.startswith("是"):
+            kinds[k] = "none"
     groups: list[Group] = []
     current: Group | None = None
-    for c in units.sentences[s].clauses:
-        j, text = judged[c], units.clauses[c].text
-        if j.kind == "none":
-            if current is not None and cues.DEPENDENT.match(text) and current.kind == "issue":
-                current.end = units.clauses[c].end  # "…不高,导致…": a consequence stays with it
+    pending: list[int] = []  # none clauses seen since the current run's last clause
+    prefix: int | None = None
+    for pos, c in enumerate(clauses):
+        clause, kind = units.clauses[c], kinds[pos]
+        if cues.PREFIX.match(clause.text) and pos + 1 < len(clauses):
+            prefix = c if prefix is None else prefix
+            if current is None or kind == "none":
                 continue
-            current = None
+        if kind == "none":
+            if current is not None and (cues.DEPENDENT.match(clause.text) or len(clause.text) < 8):
+                pending.append(c)
+            else:
+                current, pending = None, []
             continue
-        if current is not None and current.kind == j.kind and not _new_point(units, judged, current, c):
-            current.end = units.clauses[c].end
-            current.clauses.append(c)
-            current.confidence = max(current.confidence, j.confidence)
+        if current is not None and current.kind == kind and not _new_point(units, judged, current, c):
+            current.end = clause.end
+            current.clauses += pending + [c]
+            current.confidence = max(current.confidence, judged[c].confidence)
+            pending, prefix = [], None
             continue
-        current = Group(units.clauses[c].start, units.clauses[c].end, j.kind, j.confidence, s, [c])
+        if current is not None and pending and current.kind == "issue":
+            current.end = units.clauses[pending[-1]].end  # "…不高,导致…": a consequence stays with it
+        start = units.clauses[prefix].start if prefix is not None else clause.start
+        current = Group(start, clause.end, kind, judged[c].confidence, s, ([prefix] if prefix is not None else []) + [c])
         groups.append(current)
+        pending, prefix = [], None
+    if current is not None and pending and current.kind == "issue":
+        current.end = units.clauses[pending[-1]].end
     return groups
 
 
 def _new_point(units: Units, judged: list[Judged], group: Group, c: int) -> bool:
     """Whether clause ``c`` starts a new statement rather than continuing ``group``."""
     text = units.clauses[c].text
-    first = units.clauses[group.clauses[0]].text
     so_far = "".join(units.clauses[x].text for x in group.clauses)
-    if cues.DEPENDENT.match(text) and not (text.startswith("对") and first.startswith("对")):
-        return False
     if group.kind == "issue":
+        if cues.DEPENDENT.match(text):
+            return False
         if "存在" in so_far and not re.search(r"存在.*(?:问题|情况|现象|风险|隐患|不足)", so_far):
             return False  # "存在A,B的问题" is one point
-        return bool(cues.ISSUE.search(so_far)) and bool(cues.ISSUE.search(text)) and len(text) >= 8 and not cues.COUNT_FIGURE.search(text)
-    if text.startswith("对") and first.startswith("对"):
-        return True
+        return (
+            cues.has_issue_cue(so_far) and cues.has_issue_cue(text)
+            and len(text) >= 8 and not cues.COUNT_FIGURE.search(text)
+        )
+    if text.startswith("对") and len(text) >= 8:
+        return True  # "对A予以调整,对B削减或取消": parallel targets, parallel measures
+    if cues.DEPENDENT.match(text):
+        return False
     return _category_changes(judged[group.clauses[-1]], judged[c])
 
 
@@ -230,10 +310,10 @@ def _list_items(text: str, a: int, b: int, kind: str, sentence: int, whole_ok: b
         parts.append((pos, m.start()))
         pos = m.end()
     parts.append((pos, b))
-    own = cues.ISSUE if kind == "issue" else _ACTION
-    if len(parts) > 1 and all(e - s >= _MIN_LEN and own.search(text[s:e]) for s, e in parts):
+    own = cues.has_issue_cue if kind == "issue" else _ACTION.search
+    if len(parts) > 1 and all(e - s >= _MIN_LEN and own(text[s:e]) for s, e in parts):
         return [Group(s, e, kind, 0.9, sentence, []) for s, e in parts]
-    if whole_ok and (kind != "issue" or cues.ISSUE.search(text[a:b])):
+    if whole_ok and (kind != "issue" or cues.has_issue_cue(text[a:b])):
         return [Group(a, b, kind, 0.9, sentence, [])]
     return []
 
@@ -248,51 +328,109 @@ def _dedupe(groups: list[Group]) -> list[Group]:
     return sorted(kept + patterned, key=lambda g: (g.start, g.end))
 
 
+def _widen_to_claims(units: Units, text: str, groups: list[Group]) -> list[Group]:
+    """A rectification statement covers its claim's count (``形成意见和建议117条,现已全部落实整改``).
+
+    Claims of one sentence make one statement; groups inside that span are absorbed.
+    """
+    spans: list[list[int]] = []
+    for c in claims.claim_spans(text):
+        if c.status == "required":
+            continue
+        if spans and _sentence_at(units, c.start) == _sentence_at(units, spans[-1][0]):
+            spans[-1][1] = max(spans[-1][1], c.end)
+        else:
+            spans.append([c.start, c.end])
+    for a, b in spans:
+        inside = [g for g in groups if g.start < b and a < g.end]
+        if any(g.kind not in ("rectification", "recommendation") for g in inside if g.clauses):
+            if not any(g.kind == "rectification" for g in inside):
+                continue  # the claim sits in an issue or plan: leave those statements alone
+        a = min([a] + [g.start for g in inside if g.kind == "rectification"])
+        b = max([b] + [g.end for g in inside if g.kind == "rectification"])
+        s = _sentence_at(units, a)
+        members = [i for i in units.sentences[s].clauses if a <= units.clauses[i].start < b] if s is not None else []
+        groups = [g for g in groups if not (g.start < b and a < g.end)]
+        groups.append(Group(a, b, "rectification", 0.9, s if s is not None else 0, members))
+    return sorted(groups, key=lambda g: (g.start, g.end))
+
+
+def _sentence_at(units: Units, pos: int) -> int | None:
+    for i, s in enumerate(units.sentences):
+        if s.start <= pos < s.end:
+            return i
+    return None
+
+
 # --- categories and granularity ------------------------------------------------------------
 
 
 def _set_categories(groups: list[Group], units: Units, features: list[list[str]], judged: list[Judged]) -> None:
-    text_of = [units.clauses[g.clauses[0]].text if g.clauses else "" for g in groups]
-    feats = []
-    for g in groups:
-        if g.clauses:
-            feats.append([f for c in g.clauses for f in features[c]])
-        else:
-            feats.append(classify.featurize(_group_text(units, g)))
+    feats = [
+        [f for c in g.clauses for f in features[c]] if g.clauses else classify.featurize(units_text(units, g))
+        for g in groups
+    ]
     scores = classify.score_features(feats)
     for i, g in enumerate(groups):
         if scores is None:
-            g.category = cues.cue_category(_group_text(units, g) or text_of[i])
+            g.category, g.category_confidence = cues.cue_category(units_text(units, g)), 0.5
         else:
             cat = scores[i].category
             g.category = max(cat, key=cat.__getitem__)
+            g.category_confidence = cat[g.category]
 
 
-def _group_text(units: Units, g: Group) -> str:
+def units_text(units: Units, g: Group) -> str:
+    """The text a group covers (clause texts, or the view slice for a pattern group)."""
     if g.clauses:
         return "".join(units.clauses[c].text for c in g.clauses)
-    return ""
+    return units.view_text[g.start : g.end]
 
 
-def _granularity(units: Units, contexts: Sequence[Context], groups: list[Group]) -> list[Group]:
-    out: list[Group] = []
-    lead_of_item: dict[int, Group] = {}
+def _measure_items(units: Units, groups: list[Group]) -> dict[int, Group]:
+    """Items whose lead sentence is itself a planned measure: item -> the lead's first group."""
+    leads: dict[int, Group] = {}
     for g in groups:
         s = units.sentences[g.sentence]
-        ctx = contexts[g.sentence]
-        if not _keep(units, s, g, ctx):
+        if s.lead and s.item is not None and g.kind == "measure" and g.clauses:
+            leads.setdefault(s.item, g)
+    return leads
+
+
+def _merge_measure_bodies(units: Units, groups: list[Group]) -> list[Group]:
+    """In the body of such an item a sentence is one candidate (parallel ``对…`` parts aside):
+    it is kept only if it adds a point of its own, which is judged on the whole sentence."""
+    leads = _measure_items(units, groups)
+    out: list[Group] = []
+    for g in groups:
+        s = units.sentences[g.sentence]
+        prev = out[-1] if out else None
+        if (
+            prev is not None and prev.sentence == g.sentence and prev.kind == g.kind == "measure"
+            and s.item in leads and not s.lead and g.clauses and prev.clauses
+            and not units.clauses[g.clauses[0]].text.startswith("对")
+        ):
+            between = [c for c in s.clauses if prev.clauses[-1] < c < g.clauses[0]]
+            prev.clauses += between + g.clauses
+            prev.end = g.end
             continue
-        if s.item is not None and g.kind == "measure" and g.clauses:
-            lead = lead_of_item.get(s.item)
-            if s.lead:
-                lead_of_item.setdefault(s.item, g)
-            elif lead is not None and not _distinct_from_lead(units, g, lead):
-                continue
         out.append(g)
     return out
 
 
-def _keep(units: Units, s: Sentence, g: Group, ctx: Context) -> bool:
+def _drop_elaborations(units: Units, groups: list[Group]) -> list[Group]:
+    leads = _measure_items(units, groups)
+    return [
+        g for g in groups
+        if not (
+            g.kind == "measure" and g.clauses and units.sentences[g.sentence].item in leads
+            and not units.sentences[g.sentence].lead
+            and not _distinct_from_lead(units, g, leads[units.sentences[g.sentence].item or 0])
+        )
+    ]
+
+
+def _keep(units: Units, s: Sentence, g: Group) -> bool:
     if g.end - g.start < _MIN_LEN:
         return False
     if not g.clauses:
@@ -322,14 +460,16 @@ def _is_summary(text: str) -> bool:
 
 
 def _distinct_from_lead(units: Units, g: Group, lead: Group) -> bool:
-    """Body clauses of a planned item count only when they add a point the lead does not make."""
-    text = _group_text(units, g)
-    first = units.clauses[g.clauses[0]].text
+    """Body clauses of a planned item count only when they add a point the lead does not make:
+    a figure, a ``同时``, a commitment with a horizon, a parallel ``对…`` part, another category."""
+    text = units_text(units, g)
+    opener = units.sentences[g.sentence].text
     return (
-        g.category != lead.category
-        or bool(cues.COUNT_FIGURE.search(text))
-        or first.startswith(("同时", "此外", "另外"))
-        or bool(re.match(r"^(?:同时|此外|另外)", units.sentences[g.sentence].text))
+        bool(cues.COUNT_FIGURE.search(text))
+        or opener.startswith(("同时", "此外", "另外"))
+        or bool(re.search(r"力争|争取|计划", text))
+        or units.clauses[g.clauses[0]].text.startswith("对")
+        or (g.category != lead.category and g.category_confidence >= 0.6)
     )
 
 

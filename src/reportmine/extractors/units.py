@@ -27,7 +27,7 @@ _SENT_END = "。！？!?；;"
 _OPEN, _CLOSE = "(“《「『[", ")”》」』]"
 # Connectives and lead-ins that belong to no statement (the gold texts leave them out).
 _LEAD_IN = re.compile(
-    r"^(?:[,:、]|同时|此外|另外|并且|而且|但是|但|且|并|以及|其中|特别是|尤其是|例如|比如|如(?![期实何今])|包括"
+    r"(?:[,:、]|同时|此外|另外|并且|而且|但是|但|且|并|以及|其中|特别是|尤其是|例如|比如|如(?![期实何今])|包括"
     r"|下一步|今后|下步|为此|对此|总体来看|总的来看|综上)+"
 )
 _TRAIL = re.compile(r"(?:等方面|等|[,:、])+$")
@@ -68,12 +68,13 @@ class Units:
     sentences: list[Sentence]
     clauses: list[Clause]
     items: list[Item]
+    view_text: str = ""
 
 
 def split_units(view: NormalizedText, original: str) -> Units:
     """Paragraphs -> items -> sentences -> clauses of ``view.text``."""
     gaps = _space_gaps(view, original)
-    units = Units([], [], [])
+    units = Units([], [], [], view.text)
     stack: list[int] = []
     for p, (start, end) in enumerate(_paragraphs(view.text, gaps)):
         # headed items (levels 1-4) govern the paragraphs after them; 一是-items end with theirs
@@ -173,6 +174,16 @@ class _Splitter:
             i += 1
         self._flush(sent_start, end, heading=self.in_heading)
         self._mark_heading_paragraph(first, start, end)
+        self._mark_attachments(first)
+
+    def _mark_attachments(self, first: int) -> None:
+        """``附件:1.…汇总表 2.…``: a list of attached files, not prose."""
+        sents = self.units.sentences[first:]
+        for k, s in enumerate(sents):
+            if s.text.startswith(("附件", "附表")):
+                for t in sents[k:]:
+                    t.heading = True
+                return
 
     def _mark_heading_paragraph(self, first: int, start: int, end: int) -> None:
         """A short line with no sentence inside is a heading, title or sign-off, not prose."""
