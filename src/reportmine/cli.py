@@ -306,6 +306,47 @@ def track_relink(obj: dict[str, str]) -> None:
     click.echo(f"{s.items} items, {s.links} links ({s.suggestions} suggestions); {s.by_status}")
 
 
+@main.command("audit")
+@click.argument("paths", nargs=-1)
+@_db_option
+@click.option("--all", "audit_all", is_flag=True, help="Audit every stored self-evaluation and evaluation report.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array with sub-scores and their spans.")
+@click.option("--csv", "as_csv", is_flag=True, help="Print one CSV row per report.")
+def audit_command(paths: tuple[str, ...], db_path: str, audit_all: bool, as_json: bool, as_csv: bool) -> None:
+    """Score how deep self-evaluation reports are (0-100), with sub-scores and flags.
+
+    PATHS are ingested first (idempotently), so results are stored for the API.
+    """
+    from . import audit
+    from .ingest import ingest as run_ingest
+
+    if not paths and not audit_all:
+        raise click.UsageError("give report files or folders, or --all")
+    store = _open_store(db_path)
+    doc_ids: list[str] | None = None
+    if paths:
+        report = run_ingest(paths, store, workers=1)
+        for failure in report.failures:
+            click.echo(f"FAILED {failure.error}", err=True)
+        doc_ids = [d for r in report.results if r.status != "failed" for d in r.doc_ids]
+    results = audit.audit_stored(store, doc_ids)
+    if as_json:
+        _echo_json([r.to_json(store.document_text(r.doc_id)) for r in results])
+    elif as_csv:
+        names = list(audit.WEIGHTS) + ["grade_consistency"]
+        writer = csv.writer(sys.stdout)
+        writer.writerow(["doc", "doc_id", "unit", "year", "score", *names, "flags"])
+        for r in results:
+            writer.writerow([r.source, r.doc_id, r.unit, r.year, r.score, *(r.subscores[n].score for n in names),
+                             " | ".join(r.flags)])
+    else:
+        for row in audit.rank(results):
+            click.echo(f"{row['score']:5.1f}  {'OUTLIER ' if row['outlier'] else ''}{row['doc']}")
+        for r in results:
+            for flag in r.flags:
+                click.echo(f"  {r.source}: {flag}")
+
+
 def _stdout() -> Any:
     import contextlib
 

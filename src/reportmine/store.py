@@ -15,12 +15,13 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
-from .document import Document, Extraction, Meta, Section, Span
+from .document import Document, Extraction, Figure, Meta, RectificationClaim, Section, Span, Statement
 from .errors import InvalidRequest, NotFound, StoreError
 from .passages import Passage
 from .segmentation import search_tokens
@@ -92,6 +93,12 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX decisions_target ON decisions(target, target_id);
     CREATE TABLE store_meta (key TEXT PRIMARY KEY, value TEXT);
+    """,
+    # 3: self-evaluation depth audits (one row per document, replaced when re-audited)
+    """
+    CREATE TABLE audits (
+        doc_id TEXT PRIMARY KEY REFERENCES documents(id), score REAL, subscores TEXT, flags TEXT, audited_at TEXT
+    );
     """,
 ]
 
@@ -233,6 +240,26 @@ class Store:
             sections=sections, warnings=row["warnings"], parent_id=row["parent_id"],
             parent_range=Span(row["parent_start"], row["parent_end"]) if row["parent_id"] else None,
         )
+
+    def load_extraction(self, ref: str) -> Extraction:
+        """The stored Document with its figures, statements and claims, as model objects."""
+        doc = self.load_document(ref)
+        d = doc.id
+        figures = [
+            Figure(Span(r["start"], r["end"]), r["text"], Decimal(r["value"]), r["unit"],
+                   None if r["value_max"] is None else Decimal(r["value_max"]), r["measure_word"], r["qualifier"],
+                   r["direction"], r["label"], r["period"])
+            for r in self.db.query('SELECT * FROM figures WHERE doc_id = ? ORDER BY start', [d])
+        ]
+        statements = [
+            Statement(Span(r["start"], r["end"]), r["text"], r["kind"], r["category"], r["confidence"], r["section"] or "")
+            for r in self.db.query('SELECT * FROM statements WHERE doc_id = ? ORDER BY start', [d])
+        ]
+        claims = [
+            RectificationClaim(Span(r["start"], r["end"]), r["text"], r["recommendation_count"], r["status"])
+            for r in self.db.query('SELECT * FROM claims WHERE doc_id = ? ORDER BY start', [d])
+        ]
+        return Extraction(doc, figures=figures, statements=statements, claims=claims)
 
     def documents(self, *, doc_type: str | None = None, region: str | None = None, year: int | None = None,
                   limit: int = 50, offset: int = 0) -> Page:
@@ -416,6 +443,29 @@ class Store:
     def decisions(self) -> list[dict[str, Any]]:
         """Every decision, oldest first: a later decision on the same target overrides an earlier one."""
         return list(self.db.query("SELECT * FROM decisions ORDER BY id"))
+
+    # ---- audits ----------------------------------------------------------------------------
+
+    def save_audit(self, doc_id: str, score: float, subscores: dict[str, Any], flags: list[str]) -> None:
+        row = {"doc_id": doc_id, "score": score, "subscores": json.dumps(subscores, ensure_ascii=False),
+               "flags": json.dumps(flags, ensure_ascii=False),
+               "audited_at": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        with self._transaction():
+            self._insert_rows("audits", [row])
+
+    def audits(self, *, doc_type: str | None = None, limit: int = 1000, offset: int = 0) -> Page:
+        clauses, params = [], []
+        if doc_type:
+            clauses.append("d.doc_type = ?")
+            params.append(doc_type)
+        sql = ("SELECT a.*, d.source, d.doc_type, d.issuer, d.region, d.year FROM audits a"
+               " JOIN documents d ON d.id = a.doc_id" + (" WHERE " + " AND ".join(clauses) if clauses else "")
+               + " ORDER BY a.score DESC")
+        page = self._page(sql, params, limit, offset)
+        for row in page.rows:
+            row["subscores"] = json.loads(row["subscores"])
+            row["flags"] = json.loads(row["flags"])
+        return page
 
     def iter_documents(self, columns: str = "id") -> Iterator[dict[str, Any]]:
         yield from self.db.query(f"SELECT {columns} FROM documents ORDER BY id")
