@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 # the first character of a longer word, e.g. 条例, 项目, 支出), or "" when anything may follow.
 COUNT_WORDS: dict[str, str] = {
     "个": "体|性|税|案|别|股", "家": "庭|族|乡|长", "项": "目", "条": "例|件|款|线|理|目",
-    "次": "", "场": "所|景|地|合|馆", "人次": "", "户次": "", "家次": "", "批次": "", "场次": "",
+    "次": "性", "部分": "", "季": "度|节|末|初|报|刊", "场": "所|景|地|合|馆", "人次": "", "户次": "", "家次": "", "批次": "", "场次": "",
     "架次": "", "班次": "", "人": "员|民|大|才|口|均|事|力|工|们|群|士|为", "所": "有|属|在|得|以|需|谓|述|长|示",
     "户": "籍|外|口|型|主", "篇": "章", "批": "准|复|示|评|发|量", "类": "似|别", "种": "类|植|子|养",
     "名": "称|单|义|录|额|字|次", "份": "额", "轮": "胎", "座": "谈|位", "台": "账|阶|湾|风|上|下|站",
@@ -43,7 +43,7 @@ COUNT_WORDS: dict[str, str] = {
 }
 # Durations: a length of time, not a date.
 DURATION_WORDS: dict[str, str] = {
-    "年": "级|龄|薪|度|均|鉴|报|会|初|末|底|中|前|后|份|货|金|终|化|代|来|以来",
+    "年": "级|龄|薪|度|均|鉴|报|会|初|末|底|前|后|份|货|金|终|化|代|来|以来",
     "个月": "", "个多月": "", "个工作日": "", "工作日": "", "天": "然|津|气|河|府|下|地|空|堂|际|台|价|文|使",
     "日": "(?=内|以内|之内)", "小时": "", "分钟": "", "周": "年|边|期|转|末|岁|刊|报|围", "个季度": "",
     "周年": "",
@@ -63,6 +63,7 @@ _MULT = {"万亿": 10**12, "千亿": 10**11, "百亿": 10**10, "十亿": 10**9, 
          "百万": 10**6, "十万": 10**5, "万": 10**4, "千": 10**3}
 
 _CN_DIGITS = "零〇一二两三四五六七八九"
+_LONE = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _CN_NUMERAL = f"[{_CN_DIGITS}十百千万亿]+(?:点[{_CN_DIGITS}]+)?"
 _AR_NUMERAL = r"(?:\d{1,3}(?:,\d{3})+(?![\d])|\d+)(?:\.\d+)?"
 _NUM = f"(?:{_AR_NUMERAL}|{_CN_NUMERAL})"
@@ -91,6 +92,10 @@ _UNIT = (
 _MULT_RE = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千(?!米|克|瓦)"
 _FIGURE_RE = re.compile(
     rf"(?P<pcn>百分之(?P<pv>{_CN_NUMERAL}))"
+    r"|(?P<cheng>[一二两三四五六七八九])成(?=以上|以下|左右|多|[,，。;；、)）”]|的|$)"
+    r"|(?<![另])(?P<half>一半)"
+    rf"|(?P<fden>[{_CN_DIGITS}十百]+)分之(?P<fnum>[{_CN_DIGITS}十]+(?:点[{_CN_DIGITS}]+)?)"
+    r"|(?<![上下前后多大过])半(?P<halfdur>个月|年|天|小时|个工作日)(?!度)"
     rf"|(?P<big>[两三四五六七八九十]{{1,2}})大(?P<bigw>{_BIG_WORDS})"
     rf"|(?P<n1>{_NUM})(?P<x1>余|多|几)?(?P<m1>{_MULT_RE})?"
     rf"(?:(?P<u1>%|个|家|项|条|年|元|万元|亿元)?(?P<sep>[-~—–至到])(?P<n2>{_NUM})(?P<x2>余|多|几)?(?P<m2>{_MULT_RE})?)?"
@@ -99,7 +104,9 @@ _FIGURE_RE = re.compile(
 
 # ---- qualifier, direction and label cues ----
 _PREFIX_GLUED = (  # must end right at the number (fillers 为/达/了/有 allowed)
-    ("超过", "over"), ("突破", "over"), ("超", "over"), ("逾", "over"), ("高于", "over"), ("多于", "over"),
+    ("超过", "over"), ("突破", "over"), ("超", "over"), ("大于", "over"), (">", "over"),
+    ("≥", "at_least"), ("大于等于", "at_least"), ("≤", "at_most"), ("小于等于", "at_most"),
+    ("<", "under"), ("小于", "under"), ("逾", "over"), ("高于", "over"), ("多于", "over"),
     ("将近", "approx"), ("接近", "approx"), ("近", "approx"), ("大约", "approx"), ("约", "approx"),
     ("不足", "under"), ("不到", "under"), ("低于", "under"), ("少于", "under"),
     ("不低于", "at_least"), ("不少于", "at_least"), ("至少", "at_least"), ("最少", "at_least"),
@@ -111,8 +118,14 @@ _PREFIX_RE = re.compile(
     "(" + "|".join(sorted((w for w, _ in _PREFIX_GLUED), key=len, reverse=True)) + ")(?:可达|达到|达|为|了|有|是)?$"
 )
 _QUALIFIER_OF = dict(_PREFIX_GLUED)
-_SUFFIX_RE = re.compile(r"(?:\(含\))?(以上|以下|以内|之内|左右|多)")
-_SUFFIX_Q = {"以上": "over", "以下": "under", "以内": "at_most", "之内": "at_most", "左右": "approx", "多": "approx"}
+_SUFFIX_RE = re.compile(r"(\(含\)以上|\(含\)以下|及以上|及以下|以上|以下|以内|之内|左右|多)")
+_SUFFIX_Q = {"以上": "over", "以下": "under", "以内": "at_most", "之内": "at_most", "左右": "approx", "多": "approx",
+             "及以上": "at_least", "(含)以上": "at_least", "及以下": "at_most", "(含)以下": "at_most"}
+# Measure words after which a lone Chinese 一 is an article or an ordinal, not a count
+# (一个年度, 一批项目, 一级预算部门, 一方面); 一次, 一年, 一所, 一倍 stay quantities.
+_ONE_ARTICLE_WORDS = frozenset(
+    "个 种 批 套 项 条 支 张 本 级 类 期 道 片 块 层 方面 部分 场 件 把 组 队 门 节 段 起 处 口 份 大类".split()
+)
 # A lone Chinese 一 before a measure word is usually an article (一个年度, 一批项目, 一级预算部门);
 # it is a quantity when a bound or a length-of-time verb says so (至少开展一次, 用一年时间).
 _ONE_CUE = re.compile(
@@ -184,33 +197,41 @@ class _Finder:
 
     # -- candidate -> Figure --------------------------------------------------------------
     def _figure(self, m: re.Match[str], last_end: int) -> Figure | None:
-        if m.group("pcn"):
-            return self._percent_cn(m, last_end)
+        if m.group("pcn") or m.group("cheng") or m.group("half") or m.group("halfdur") or m.group("fden"):
+            return self._word_figure(m, last_end)
         if m.group("big"):
             return self._big(m, last_end)
         if not m.group("U") and not self._bare_money(m):
             return None
-        if self._inside_zone(m.start()) or self._bad_context(m):
+        if self._bad_context(m):
             return None
         parsed = self._values(m)
         if parsed is None:
             return None
         value, value_max, approx = parsed
         unit, measure, value, value_max = self._unit(m, value, value_max)
-        if unit is None or self._excluded(m, unit, value):
+        if unit is None or self._blocked(m.start(), unit) or self._excluded(m, unit, value):
             return None
         return self._build(m.start(), m.end(), value, unit, value_max, measure, approx, last_end)
 
-    def _percent_cn(self, m: re.Match[str], last_end: int) -> Figure | None:
-        if self._inside_zone(m.start()):
+    def _word_figure(self, m: re.Match[str], last_end: int) -> Figure | None:
+        """百分之十五, 七成 (70 %), 一半 (50 %), 半年 (0.5 years)."""
+        if m.group("halfdur"):
+            value, unit, measure = Decimal("0.5"), "duration", m.group("halfdur")
+        elif m.group("half"):
+            value, unit, measure = Decimal(50), "percent", None
+        elif m.group("fden"):
+            value, unit, measure = _fraction(m.group("fnum"), m.group("fden")), "percent", None
+        elif m.group("cheng"):
+            value, unit, measure = Decimal(_cn_value(m.group("cheng")) or 0) * 10, "percent", None
+        else:
+            value, unit, measure = _cn_value(m.group("pv")), "percent", None
+        if not value or self._blocked(m.start(), unit):
             return None
-        value = _cn_value(m.group("pv"))
-        if value is None:
-            return None
-        return self._build(m.start(), m.end(), value, "percent", None, None, False, last_end)
+        return self._build(m.start(), m.end(), value, unit, None, measure, False, last_end)
 
     def _big(self, m: re.Match[str], last_end: int) -> Figure | None:
-        if self._inside_zone(m.start()) or self.text[m.start() - 1 : m.start()] in ("第", "前"):
+        if self._blocked(m.start(), "count") or self.text[m.start() - 1 : m.start()] in ("第", "前"):
             return None
         value = _cn_value(m.group("big"))
         if value is None:
@@ -300,9 +321,16 @@ class _Finder:
         start = self._clause_start(m.start())
         return bool(_MONEY_CUE.search(self.text, start, m.start()))
 
-    def _inside_zone(self, pos: int) -> bool:
+    def _zone(self, pos: int) -> str | None:
         i = bisect.bisect_right(self.zone_starts, pos) - 1
-        return i >= 0 and self.zones[i][0] < pos < self.zones[i][1]
+        if i >= 0 and self.zones[i][0] < pos < self.zones[i][1]:
+            return self.zones[i][2]
+        return None
+
+    def _blocked(self, pos: int, unit: str) -> bool:
+        """Numbers in 《titles》 never count; in quotes only money and rates do (“满意度≥90%”)."""
+        zone = self._zone(pos)
+        return zone == "title" or (zone == "quote" and unit not in ("percent", "CNY", "score"))
 
     def _bad_context(self, m: re.Match[str]) -> bool:
         before = self.text[max(0, m.start() - 2) : m.start()]
@@ -321,7 +349,11 @@ class _Finder:
         n1 = m.group("n1")
         if prev in "数几多若初周星礼之逐同唯统单专万" or before.endswith("星期"):
             return True
-        if n1 in ("百", "千", "万", "亿", "零", "〇", "二") or m.group("score") and not _score_context(self.text, m.start()):
+        if n1 in ("百", "千", "万") and prev in "近上逾超约":
+            pass  # 近百个: about a hundred
+        elif n1 in ("百", "千", "万", "亿", "零", "〇", "二"):
+            return True
+        if m.group("score") and not _score_context(self.text, m.start()):
             return True
         if n1 == "十" and m.group("score"):
             return True
@@ -329,7 +361,14 @@ class _Finder:
         if after and after in _CN_DIGITS + "十" and not m.group("n2"):
             return True  # 三位一体, 千家万户, 一户一档
         if n1 == "一" and not m.group("n2"):
-            return not _ONE_CUE.search(self.text, max(0, m.start() - 8), m.start())
+            if _ONE_CUE.search(self.text, max(0, m.start() - 8), m.start()):
+                return False
+            word = m.group("cnt") or m.group("dur") or ""
+            if prev == "新" and word in ("轮", "批", "期", "年", "届", "代"):
+                return True  # 新一轮, 新一批: the next round, not one round
+            if word == "年" and (prev == "的" or before in ("过去", "今后", "未来", "当年")):
+                return True  # 不平凡的一年, 过去一年: the year itself, not a length of one year
+            return prev in "上下另同每这那哪任某其再又前后首此该" or word in _ONE_ARTICLE_WORDS
         if m.group("cnt") == "次" and "届" in self.text[max(0, m.start() - 6) : m.start()]:
             return True  # 十九届人大三次会议: the third session
         return False
@@ -353,7 +392,7 @@ class _Finder:
         if len(head) > 2 or not self._at_marker_position(m.start()):
             return None
         is_year = len(tail) == 4 and tail[:2] in ("19", "20")
-        if is_year or m.group("cnt") or (m.group("dur") and len(tail) >= 2):
+        if is_year or m.group("cnt") or m.group("oth") or (m.group("dur") and len(tail) >= 2):
             return m.start() + len(head) + 1
         return None
 
@@ -401,17 +440,17 @@ class _Finder:
         limit = _paragraph_start(self.text, pos)
         while i >= 0 and self.years[i][0] >= limit:
             start, first, second = self.years[i]
-            if not self._inside_zone(start):
+            if self._zone(start) != "title":
                 return f"{first}-{second}" if second else first
             i -= 1
         return None
 
 
 # ---- helpers -------------------------------------------------------------------------------
-def _excluded_zones(text: str) -> list[tuple[int, int]]:
+def _excluded_zones(text: str) -> list[tuple[int, int, str]]:
     """《titles》 of any length on one line, and short “quoted names” (slogans, programme names)."""
-    zones = [m.span() for m in re.finditer(r"《[^《》\n]{0,120}》", text)]
-    zones += [m.span() for m in re.finditer(r"[“\"「『][^“”\"「」『』\n]{1,30}[”\"」』]", text)]
+    zones = [(*m.span(), "title") for m in re.finditer(r"《[^《》\n]{0,120}》", text)]
+    zones += [(*m.span(), "quote") for m in re.finditer(r"[“\"「『][^“”\"「」『』\n]{1,30}[”\"」』]", text)]
     zones.sort()
     return zones
 
@@ -433,8 +472,18 @@ def _number(numeral: str) -> Decimal | None:
     return _cn_value(numeral)
 
 
+def _fraction(numerator: str, denominator: str) -> Decimal | None:
+    """四分之一 -> 25 (percent)."""
+    num, den = _cn_value(numerator), _cn_value(denominator)
+    if not num or not den or num > den:
+        return None
+    return (num / den * 100).quantize(Decimal("0.0001"))
+
+
 def _cn_value(numeral: str) -> Decimal | None:
     """A Chinese numeral's value, or None if the run is no well-formed number (两三, 十四五)."""
+    if numeral in _LONE:
+        return Decimal(_LONE[numeral])
     if re.fullmatch(f"[{_CN_DIGITS}]{{2,}}", numeral):
         return None  # digit-by-digit: a year or a vague pair, handled by the callers
     try:
