@@ -89,6 +89,23 @@ def extract(file: str, as_json: bool, with_text: bool) -> None:
     _echo_json(extractions_to_json(extract_file(file), with_text=with_text))
 
 
+@main.command("eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
+@click.argument("docs_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--only", type=click.Choice(["figures", "statements", "meta", "claims"]), help="Score one part only.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("-v", "--verbose", is_flag=True, help="List missed and extra figures per document.")
+def eval_command(gold_dir: str, docs_dir: str, only: str | None, as_json: bool, verbose: bool) -> None:
+    """Score extraction against gold files: per-document and overall P/R/F1 (the reference scorer's rules)."""
+    from .evaluate import evaluate, format_report
+
+    report = evaluate(gold_dir, docs_dir, only=only)
+    if as_json:
+        _echo_json(report.to_dict())
+    else:
+        click.echo(format_report(report, verbose=verbose))
+
+
 @main.command()
 @click.argument("doc")
 @_db_option
