@@ -202,6 +202,9 @@ def evaluate(gold_dir: str | Path, docs_dir: str | Path, only: str | None = None
         except ReportmineError as exc:
             out, text, error = {}, "", exc.message
             log.warning("%s: %s", name, exc.message)
+        except Exception as exc:  # a bug in one extractor must not hide every other document's score
+            out, text, error = {}, "", f"internal error: {type(exc).__name__}: {exc}"
+            log.exception("%s: extraction failed", name)
         score = score_document(name, g, out, text, only)
         score.path, score.error, score.seconds = str(path), error, time.perf_counter() - t0
         report.docs.append(score)
