@@ -12,7 +12,7 @@ import re
 # Title cues, each with its type. Order matters only for cues ending at the same character.
 _TITLE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("compilation", re.compile(r"汇编|选编|合集|文集")),
-    ("proposal_reply", re.compile(r"复函|答复|回复|办理(?:情况|结果)(?:的)?(?:报告|函)?")),
+    ("proposal_reply", re.compile(r"复函|答[复覆]|回复|办理(?:情况|结果)(?:的)?(?:报告|函)?")),
     ("rectification_report", re.compile(r"整改(?:工作)?(?:落实)?(?:情况)?(?:的)?(?:报告|说明|汇报)?")),
     ("self_evaluation", re.compile(r"自评(?:价)?(?:工作)?(?:情况)?(?:的)?(?:报告|表)?|自我评价(?:报告)?")),
     ("evaluation_report", re.compile(r"(?:绩效|重点|综合|再|财政)?评[价估](?:结果)?(?:情况)?(?:的)?报告|绩效评价(?:情况)?")),
@@ -38,6 +38,9 @@ _BODY_CUES: list[tuple[str, re.Pattern[str], int]] = [
     ("evaluation_report", re.compile(r"评价等级|评价对象|评价范围|评价指标体系"), 1),
     ("work_report", re.compile(r"现将.{0,40}(?:情况|工作)(?:汇报|报告|总结)如下|工作开展情况|主要(?:做法|成效)|下一步工作"), 2),
 ]
+
+
+_OUTVOTE_WORK = ("proposal_reply", "proposal", "evaluation_report")
 
 
 def title_type(title: str) -> str | None:
@@ -69,7 +72,9 @@ def classify(title: str, text: str, headings: list[str]) -> str:
         return by_title
     best = max(scores, key=scores.get) if scores else None
     # A title (or opening) naming a work report yields only to a document full of another kind's cues.
-    if best and scores[best] >= 4 and (by_title is None or scores[best] >= 9 and best != "work_report"):
+    # Work reports discuss self-evaluations and rectification at length, so only a reply's,
+    # proposal's or evaluation's own cues can outvote such a title.
+    if best and scores[best] >= 4 and (by_title is None or scores[best] >= 9 and best in _OUTVOTE_WORK):
         return best
     if by_title:
         return by_title

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from functools import lru_cache
 
 from ..document import Document, Page, Section, Span
 from ..normalize import NormalizedText, normalize
@@ -43,6 +44,10 @@ _TITLE_CUE = re.compile(
 )
 _ORGAN_LINE = re.compile(r"^[\u4e00-\u9fff()（）]{3,30}(?:局|厅|委|委员会|政府|办公室|中心|院|公司|所|办)$")
 _TITLE_LABEL = re.compile(r"^(?:案由|题目|标题|名称|事由)[:：]\s*")
+# Header lines of a proposal form, not its title: 代表建议 / 建议第215号 / 第0032号 / the session.
+_FORM_LABEL = re.compile(
+    r"^(?:代表)?(?:建议|议案|提案)?(?:第?[A-Za-z\d]{1,8}号)?(?:建议|议案|提案)?$|第[一二三四五六七八九十\d]+届(?:人民代表大会|人大)"
+)
 _SITE_NAME = re.compile(r"(?:网|网站|门户|政府|人民政府|平台|频道|首页)$")
 
 
@@ -244,7 +249,9 @@ def find_title(lines: list[str]) -> str:
         if not doctype.title_type(line):
             continue
         prev = candidates[k - 1] if k else None
-        if prev and prev[0] >= idx - 2 and _ORGAN_LINE.match(prev[1]) and not _ORGAN_LINE.match(line):
+        # A title broken over two lines, or an organ line set above it, joins it.
+        if prev and not doctype.title_type(prev[1]) and (
+                prev[0] == idx - 1 or prev[0] >= idx - 2 and _ORGAN_LINE.match(prev[1])) and not _ORGAN_LINE.match(line):
             return prev[1] + line
         nxt = candidates[k + 1] if k + 1 < len(candidates) else None
         if nxt and nxt[0] == idx + 1 and line.endswith(("关于", "的")):
@@ -258,7 +265,7 @@ def _title_candidates(lines: list[str]) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     for idx, raw in enumerate(lines[:25]):
         line = _TITLE_LABEL.sub("", raw.strip())
-        if not line or _CHROME.search(line) or re.fullmatch(r"[\d\-:/ .年月日]+", line):
+        if not line or _CHROME.search(line) or _FORM_LABEL.search(line) or re.fullmatch(r"[\d\-:/ .年月日]+", line):
             continue
         if len(line) > 80 or "。" in line or _MARKER.match(line) or line.endswith((":", "：")) or line.startswith("——"):
             if out:
@@ -307,19 +314,22 @@ def split_compilation(document: Document) -> list[Document]:
         )
         part.meta.region, part.meta.year = document.meta.region, document.meta.year
         parts.append(part)
+    if parts:
+        log.debug("%s: compilation of %d parts", document.source, len(parts))
     return parts
 
 
-def _compilation_parts(text: str) -> list[tuple[int, int]]:
-    """Where each report of a compilation starts and ends, or [] when the text is one report."""
-    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]+", text)]
+@lru_cache(maxsize=4)
+def _compilation_parts(text: str) -> tuple[tuple[int, int], ...]:
+    """Where each report of a compilation starts and ends, or () when the text is one report."""
+    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
     keys = [_title_key(line) for _, line in lines]
     head = "".join(keys[:6])
     starts = _starts_from_contents(lines, keys)
-    if not starts and re.search(r"汇编|选编|合集|文集", head):
+    if len(starts) < 2 and re.search(r"汇编|选编|合集|文集", head):
         starts = _starts_from_titles(lines, keys)
     if len(starts) < 2:
-        return []
+        return ()
     bounds = [lines[i][0] for i in starts] + [len(text)]
     parts = []
     for a, b in zip(bounds, bounds[1:]):
@@ -327,36 +337,43 @@ def _compilation_parts(text: str) -> list[tuple[int, int]]:
             b -= 1
         parts.append((a, b))
     if any(len(re.sub(r"\s", "", text[a:b])) < 40 for a, b in parts):
-        return []
-    return parts
+        return ()
+    return tuple(parts)
 
 
 def _title_key(line: str) -> str:
-    """A line reduced for matching a contents entry against its title: no spaces, dots, page number."""
-    key = normalize(line).text
-    key = re.sub(r"[\s.…·．\-—_]+\d*\s*$", "", key)
-    key = re.sub(r"^(?:第[一二三四五六七八九十\d]+[篇部分章]|\d{1,3}[.、]|[(（]?[一二三四五六七八九十]+[)）、])", "", key)
-    return re.sub(r"\s", "", key)
+    """A short line reduced for matching a contents entry to its title: no numbering, leader dots, page."""
+    if len(line) > 120:
+        return ""  # a paragraph, never a title: skip normalising it
+    key = re.sub(r"\s", "", normalize(line).text)
+    key = re.sub(r"[.…·．\-—_]*\d*$", "", key) if re.search(r"[.…·．]{2,}|\d$", key) else key
+    return re.sub(r"^(?:第[一二三四五六七八九十\d]+[篇部分章]|\d{1,3}[.、]|\(?[一二三四五六七八九十]+[)、])", "", key)
 
 
 def _report_title(key: str) -> bool:
     return 6 <= len(key) <= 80 and "。" not in key and bool(doctype.title_type(key))
 
 
+def _numbered(line: str) -> bool:
+    return bool(_MARKER.match(normalize(line.strip()[:8]).text))
+
+
 def _starts_from_contents(lines: list[tuple[int, str]], keys: list[str]) -> list[int]:
-    """Lines that repeat, in order, the report titles a contents page (目录) lists."""
+    """Unnumbered lines that repeat, in order, the report titles a contents page (目录) lists."""
     toc = next((i for i, k in enumerate(keys[:60]) if k in ("目录", "目次")), None)
     if toc is None:
         return []
-    entries = []
+    entries: list[str] = []
     j = toc + 1
     while j < len(keys) and _report_title(keys[j]) and keys[j] not in entries:
-        if not _MARKER.match(normalize(lines[j][1].strip()).text):
-            entries.append(keys[j])
+        entries.append(keys[j])
         j += 1
     starts, pos = [], j
     for entry in entries:
-        hit = next((i for i in range(pos, len(keys)) if keys[i] == entry), None)
+        # A section heading of one report (二、评价结论) is numbered in the body; a report's own
+        # title line is not.
+        hit = next((i for i in range(pos, len(keys)) if not _numbered(lines[i][1]) and (
+            keys[i] == entry or i + 1 < len(keys) and keys[i] + keys[i + 1] == entry)), None)
         if hit is not None:
             starts.append(hit)
             pos = hit + 1
@@ -364,14 +381,18 @@ def _starts_from_contents(lines: list[tuple[int, str]], keys: list[str]) -> list
 
 
 def _starts_from_titles(lines: list[tuple[int, str]], keys: list[str]) -> list[int]:
-    """In a volume without contents: title lines each followed by a report numbered from 一、."""
+    """In a volume without contents: unnumbered title lines each followed by a report from 一、."""
     starts = []
     for i in range(1, len(keys)):
-        raw = normalize(lines[i][1].strip()).text
-        if not _report_title(keys[i]) or _MARKER.match(raw) or keys[i - 1].startswith("附件"):
+        if not _report_title(keys[i]) or _numbered(lines[i][1]) or keys[i - 1].startswith("附件"):
             continue
-        body = [normalize(line.strip()).text for _, line in lines[i + 1:i + 12]]
-        first = next((k for k, b in enumerate(body) if b.startswith("一、")), None)
-        if first is not None and not any(_report_title(_title_key(b)) and not _MARKER.match(b) for b in body[:first]):
+        body = [line.strip() for _, line in lines[i + 1:i + 12]]
+        first = next((k for k, b in enumerate(body) if _numbered(b) and _ordinal_of(b) == 1), None)
+        if first is not None and not any(_report_title(keys[i + 1 + k]) for k in range(first)):
             starts.append(i)
     return starts
+
+
+def _ordinal_of(line: str) -> int:
+    m = _MARKER.match(normalize(line[:8]).text)
+    return _ordinal(m.group()) if m and m.lastgroup == "l1" else 0
