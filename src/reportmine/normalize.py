@@ -107,8 +107,8 @@ def _soft_breaks(text: str) -> list[tuple[int, int]]:
             lengths[a] < min(0.8 * width, _LONG_LINE)
             or prev[-1] in _TERMINAL
             or _HEADING_START.match(nxt)
-            # A numbered line is a heading unless it fills a hard-wrapped line ("一是…" paragraphs).
-            or (_HEADING_START.match(prev) and not (wrap and lengths[a] >= 0.9 * wrap))
+            # A numbered line is a heading unless it fills a hard-wrapped line (less a first-line indent).
+            or (_HEADING_START.match(prev) and not (wrap and lengths[a] >= 0.85 * wrap))
             or _STANDALONE.search(prev)
             or _STANDALONE.search(nxt)
             or not nxt.strip(_SPACES + "\r")

@@ -29,7 +29,7 @@ log = logging.getLogger(__name__)
 CELL_SEP = " | "  # between the cells of a table row
 
 # Kinds of a run of spaces inside a line.
-_REAL, _SOFT, _GEN, _CELL, _ROW = range(5)
+_REAL, _SOFT, _GEN, _CELL, _NUMBER_CELL, _ROW = range(6)
 _SPACE_RUN = re.compile(r" +")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _UNMAPPED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff\ufffd\ufffe\uffff\U000f0000-\U0010ffff]")
@@ -183,13 +183,14 @@ def _split_row(textpage, line: str, base: int) -> list[str]:
 
 
 def _join_cells(parts: list[str], kinds: list[int]) -> str:
-    # One clear column gap makes the line a table row: then every layout gap in it is one too.
-    tabular = _CELL in kinds
+    # Clear column gaps (two, or one between numbers) make the line a table row: then every
+    # layout gap in it is a column gap too ("一般公共预算资金 156,211,123 156,211,123").
+    tabular = kinds.count(_CELL) >= 2 or _NUMBER_CELL in kinds
     out = [parts[0]]
     for part, kind in zip(parts[1:], kinds):
         if kind == _REAL or _LIST_MARKER.match(out[-1]):
             sep = " "
-        elif kind == _CELL or tabular:
+        elif kind in (_CELL, _NUMBER_CELL) or tabular:
             sep = CELL_SEP
         elif kind == _SOFT:
             sep = ""
@@ -205,21 +206,24 @@ def _space_kind(textpage, line: str, base: int, s: int, e: int) -> int:
 
     tp = textpage.raw
     generated = pdfium_c.FPDFText_IsGenerated(tp, base + s) == 1
-    if not generated and e - s < 3:
-        return _REAL  # a space the author typed; three or more are hand-made column alignment
+    if not generated and e - s >= 3:
+        return _CELL  # three or more typed spaces are hand-made column alignment
     a, b = _loose_box(tp, base + s - 1), _loose_box(tp, base + e)
     size = max(a[3] - a[2], b[3] - b[2], 1.0)
     if abs((a[2] + a[3]) - (b[2] + b[3])) / 2 > 0.6 * size or b[0] < a[0] - 0.5 * size:
         return _ROW  # the baseline moved: pdfium ran two table rows together
     gap = (b[0] - a[1]) / size
+    if not generated:
+        return _CELL if gap >= 1.0 else _REAL  # a typed space is at most half an em wide
     left, right = line[s - 1], line[e]
-    left_num, right_num = left in _NUMERIC, right in _NUMERIC
+    if left in _NUMERIC and right in _NUMERIC:
+        return _NUMBER_CELL  # two numbers side by side are two cells
     left_cjk, right_cjk = _is_cjk(left), _is_cjk(right)
-    if not generated or gap >= 1.5 or (left_num and right_num) or (left_cjk and right_cjk and gap >= 0.5):
-        return _CELL
-    if (left_cjk or right_cjk) and gap < 1.0:
+    if gap >= 1.5 or (left_cjk != right_cjk and gap >= 1.0):
+        return _CELL  # a column gap (a spaced-out title like "目 录" has about one em)
+    if left_cjk != right_cjk and gap < 1.0:
         return _SOFT  # the font-change space of "2019 年"
-    return _GEN
+    return _GEN  # a visible gap between Chinese words is kept as a space
 
 
 def _loose_box(tp, index: int) -> tuple[float, float, float, float]:
@@ -338,7 +342,10 @@ def _assemble(pages: list[list[str]]) -> tuple[str, list[Span]]:
         if page:
             first_of_page.add(k)
         k += len(page)
-    joins = _joins("\n".join(lines), lines, first_of_page)
+    # Table rows are never joined, and their length must not set the paragraphs' wrap width:
+    # the break rules see a one-character terminal line in their place.
+    shown = ["。" if CELL_SEP in ln else ln for ln in lines]
+    joins = _joins("\n".join(shown), lines, first_of_page)
     out: list[str] = []
     ends: list[int] = []
     starts: list[int] = []
@@ -369,10 +376,13 @@ def _assemble(pages: list[list[str]]) -> tuple[str, list[Span]]:
 
 
 def _joins(text: str, lines: list[str], first_of_page: set[int]) -> dict[int, tuple[bool, str]]:
-    """For line k joined to line k-1: (drop the doubled last char of k-1, the joining string)."""
+    """For line k joined to line k-1: (drop the doubled last char of k-1, the joining string).
+
+    ``text`` is what the break rules see (table rows stood in for); ``lines`` are the real lines.
+    """
     offsets = []
     pos = 0
-    for line in lines:
+    for line in text.split("\n"):
         offsets.append(pos)
         pos += len(line) + 1
     joins: dict[int, tuple[bool, str]] = {}
