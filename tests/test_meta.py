@@ -158,3 +158,21 @@ def test_ambiguous_bare_date_takes_the_latest_before_publication():
 def test_document_numbers_are_not_proposal_numbers():
     text = "城东区财政局关于某事项的通知\n东财〔2023〕15号\n各单位：\n请按要求办理。\n"
     assert annotated(text).meta.proposal_no is None
+
+
+def test_motion_with_co_signers_and_no_place_in_its_title():
+    text = "关于制定区预算绩效管理条例的议案\n领衔代表：周晓光等12名代表\n案由：我区预算绩效管理缺乏地方性规定，2023年仍有项目未设目标。\n"
+    doc = annotated(text)
+    assert doc.doc_type == "proposal"
+    assert (doc.meta.delegate, doc.meta.issuer) == ("周晓光", "周晓光")
+    assert doc.meta.region is None  # 制定区 is no place
+
+
+def test_reply_without_title_line_has_no_title():
+    text = ("尊敬的刘海燕等3位代表：\n您们提出的《关于加快老旧小区加装电梯的建议》（第0231号）收悉。现答复如下：\n"
+            "一、工作进展\n全区完成加装电梯86部。\n办理结果：A类\n\n江宁州住房和城乡建设局\n2023年8月1日\n（此件主动公开）\n")
+    doc = annotated(text)
+    assert doc.title == ""
+    assert doc.doc_type == "proposal_reply"
+    assert (doc.meta.delegate, doc.meta.proposal_no, doc.meta.date) == ("刘海燕", "0231", "2023-08-01")
+    assert doc.meta.issuer == "江宁州住房和城乡建设局"

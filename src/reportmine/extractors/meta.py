@@ -48,11 +48,11 @@ _SESSION = re.compile(rf"(?:^|[\n(（\s])([{CJK}]{{2,20}}?)第[一二三四五�
 _AHEAD = re.compile(r"((?:19|20)\d\d)年(?:起|开始|计划|预算|将|要|内)")
 _NAME_CHARS = rf"[{CJK}·]{{2,5}}"
 _DELEGATE = (
-    re.compile(rf"(?:领衔代表|提出人|建议人|提案人|领衔人|代表姓名|代表)[:：][ \t\u3000]*({_NAME_CHARS}?)(?=[\s(（,，、;；]|$)", re.M),
+    re.compile(rf"(?:领衔代表|提出人|建议人|提案人|领衔人|代表姓名|代表)[:：][ \t\u3000]*({_NAME_CHARS}?)(?=[\s(（,，、;；等]|$)", re.M),
     re.compile(rf"^\s*(?:尊敬的)?({_NAME_CHARS}?)(?:等\d+[位名])?(?:代表|委员)[:：,，]", re.M),
     re.compile(rf"({_NAME_CHARS}?)(?:等\d+[位名])?代表(?:提出|领衔|所提)"),
 )
-_NOT_NAME = re.compile(r"各位|全体|广大|人大|政协|会议|列席|党|尊敬|您|代表团|区|县|市|省|我|本")
+_NOT_NAME = re.compile(r"各位|全体|广大|人大|政协|会议|列席|党|尊敬|您|代表团|领衔|附议|提出|建议|区|县|市|省|我|本")
 
 
 def extract_meta(

@@ -111,7 +111,11 @@ def _first_chain(line: str) -> list[str]:
     """The first place chain in a title-like line: at its start or after 年/关于/a non-Chinese character."""
     for m in re.finditer(rf"^|(?<=[^{CJK}])|(?<=年度)|(?<=年)|(?<=关于)", line):
         chain = _chain_at(line, m.start())
-        if chain:
+        end = m.start() + sum(map(len, chain))
+        # Inside a line only a province, or a name followed by a year, an organ or nothing, is a
+        # place: 关于加强县级… and 关于制定区预算… are not.
+        if chain and (m.start() == 0 or chain[0] in PROVINCES or end == len(line) or line[end].isdigit()
+                      or re.match(ORGAN, line[end:]) or line[end] in "的人政委党"):
             return chain
     return []
 
@@ -122,7 +126,8 @@ def _chain_at(text: str, pos: int) -> list[str]:
     while True:
         prov = _PROVINCE_RE.match(text, pos)
         m = prov or _UNIT.match(text, pos)
-        if not m or _NOT_PLACE.match(m.group()) or (m.group().endswith("州") and len(m.group()) < 3):
+        if not m or _NOT_PLACE.match(m.group()) or (m.group().endswith("州") and len(m.group()) < 3) \
+                or text[m.end():m.end() + 1] in ("级", "域"):  # 县级, 区域: not a name
             return chain
         chain.append(m.group())
         pos = m.end()

@@ -267,7 +267,9 @@ def _title_candidates(lines: list[str]) -> list[tuple[int, str]]:
         line = _TITLE_LABEL.sub("", raw.strip())
         if not line or _CHROME.search(line) or _FORM_LABEL.search(line) or re.fullmatch(r"[\d\-:/ .年月日]+", line):
             continue
-        if len(line) > 80 or "。" in line or _MARKER.match(line) or line.endswith((":", "：")) or line.startswith("——"):
+        if _MARKER.match(line) or line.endswith((":", "：")) or line.startswith("——"):
+            break  # a heading, salutation or subtitle: the body has begun
+        if len(line) > 80 or "。" in line:
             if out:
                 break
             continue
