@@ -108,10 +108,9 @@ class _Walker:
         parts: list[str] = []
         boxes: list[str] = []
         self._inline(p, parts, boxes)
+        marker = self.numbering.marker(p)  # an empty numbered paragraph still takes its number
         text = "".join(parts).strip()
-        out = []
-        if text:
-            out.append(self.numbering.marker(p) + text)
+        out = [marker + text] if text else []
         return out + boxes  # a text box's lines follow the paragraph that anchors it
 
     def _inline(self, el, parts: list[str], boxes: list[str]) -> None:

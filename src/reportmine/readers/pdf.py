@@ -33,7 +33,7 @@ _REAL, _SOFT, _GEN, _CELL, _NUMBER_CELL, _ROW = range(6)
 _SPACE_RUN = re.compile(r" +")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _UNMAPPED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ue000-\uf8ff\ufffd\ufffe\uffff\U000f0000-\U0010ffff]")
-_WHITESPACE = re.compile(r"\s")
+_SPACE_CHARS = (" ", "\r", "\n", "\t", "\u3000", "\xa0")
 _LIST_MARKER = re.compile(r"^(?:\d{1,3}[.、．]|[(（]\d{1,3}[)）])$")
 _NUMERIC = frozenset("0123456789.,%-")
 _PAGE_NUMBER = re.compile(
@@ -202,10 +202,10 @@ def _join_cells(parts: list[str], kinds: list[int]) -> str:
 
 def _space_kind(textpage, line: str, base: int, s: int, e: int) -> int:
     """Classify the spaces ``line[s:e]`` from the boxes of the characters on either side."""
-    import pypdfium2.raw as pdfium_c
+    from pypdfium2.raw import FPDFText_IsGenerated
 
     tp = textpage.raw
-    generated = pdfium_c.FPDFText_IsGenerated(tp, base + s) == 1
+    generated = FPDFText_IsGenerated(tp, base + s) == 1
     if not generated and e - s >= 3:
         return _CELL  # three or more typed spaces are hand-made column alignment
     a, b = _loose_box(tp, base + s - 1), _loose_box(tp, base + e)
@@ -228,10 +228,10 @@ def _space_kind(textpage, line: str, base: int, s: int, e: int) -> int:
 
 def _loose_box(tp, index: int) -> tuple[float, float, float, float]:
     """left, right, bottom, top of a character's box at its font's full height."""
-    import pypdfium2.raw as pdfium_c
+    from pypdfium2.raw import FPDFText_GetLooseCharBox, FS_RECTF
 
-    r = pdfium_c.FS_RECTF()
-    if not pdfium_c.FPDFText_GetLooseCharBox(tp, index, ctypes.byref(r)):
+    r = FS_RECTF()
+    if not FPDFText_GetLooseCharBox(tp, index, ctypes.byref(r)):
         return (0.0, 0.0, 0.0, 0.0)
     return (r.left, r.right, min(r.bottom, r.top), max(r.bottom, r.top))
 
@@ -245,7 +245,7 @@ def _is_cjk(ch: str) -> bool:
 
 def _garble_reason(text: str) -> str:
     """Why a page's text is unusable, or "" when it reads as text."""
-    size = len(text) - len(_WHITESPACE.findall(text))
+    size = len(text) - sum(map(text.count, _SPACE_CHARS))
     if not size:
         return ""
     cids = text.count("(cid:")
