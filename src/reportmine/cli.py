@@ -364,6 +364,37 @@ def audit_command(paths: tuple[str, ...], db_path: str, audit_all: bool, as_json
                 click.echo(f"  {r.source}: {flag}")
 
 
+@main.command("answer")
+@click.argument("proposal")
+@_db_option
+@click.option("--region", help="Prefer evidence from this region (default: the proposal's own).")
+@click.option("--json", "as_json", is_flag=True, help="Print the draft answer as JSON, evidence best first.")
+@click.option("--docx", "docx_out", type=click.Path(dir_okay=False), help="Write an editable .docx draft reply.")
+@click.option("--retriever", type=click.Choice(["bm25", "tfidf"]), default="bm25", show_default=True)
+def answer_command(proposal: str, db_path: str, region: str | None, as_json: bool, docx_out: str | None,
+                   retriever: str) -> None:
+    """Draft an answer to a delegate's proposal (a file, '-' for stdin, or the text itself)."""
+    from . import answering
+    from .pipeline import extract_file
+
+    if proposal == "-":
+        extraction = answering.proposal_from_text(sys.stdin.read())
+    elif Path(proposal).exists():
+        extraction = extract_file(proposal)[0]
+    else:
+        extraction = answering.proposal_from_text(proposal)
+    result = answering.answer_proposal(_open_store(db_path), extraction, region=region, retriever=retriever)
+    if docx_out:
+        answering.write_docx(result, docx_out)
+        click.echo(f"wrote {docx_out}", err=True)
+    if as_json:
+        _echo_json(result.to_json())
+    elif not docx_out:
+        paragraphs, notes = answering.draft_paragraphs(result)
+        click.echo("\n".join(paragraphs))
+        click.echo("\n" + "\n".join(f"[{i}] {n}" for i, n in enumerate(notes, start=1)))
+
+
 def _stdout() -> Any:
     import contextlib
 

@@ -100,6 +100,10 @@ MIGRATIONS: list[str] = [
         doc_id TEXT PRIMARY KEY REFERENCES documents(id), score REAL, subscores TEXT, flags TEXT, audited_at TEXT
     );
     """,
+    # 4: document frequencies of indexed words, for weighting retrieval queries
+    """
+    CREATE VIRTUAL TABLE passages_vocab USING fts5vocab(passages_fts, 'row');
+    """,
 ]
 
 
@@ -443,6 +447,53 @@ class Store:
     def decisions(self) -> list[dict[str, Any]]:
         """Every decision, oldest first: a later decision on the same target overrides an earlier one."""
         return list(self.db.query("SELECT * FROM decisions ORDER BY id"))
+
+    # ---- retrieval (used by answering.py) ---------------------------------------------------
+
+    def passage_count(self) -> int:
+        return int(self.db.execute("SELECT count(*) FROM passages").fetchone()[0])
+
+    def token_doc_frequency(self, tokens: list[str]) -> dict[str, int]:
+        """How many passages contain each word."""
+        if not tokens:
+            return {}
+        marks = ",".join("?" * len(tokens))
+        rows = self.db.execute(f"SELECT term, doc FROM passages_vocab WHERE term IN ({marks})", tokens).fetchall()
+        found = dict(rows)
+        return {t: int(found.get(t, 0)) for t in tokens}
+
+    def bm25_passages(self, tokens: list[str], limit: int = 200) -> list[tuple[int, float]]:
+        """(passage id, BM25 score; higher is better) for passages containing any of ``tokens``."""
+        if not tokens:
+            return []
+        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in tokens)
+        rows = self.db.execute(
+            "SELECT rowid, bm25(passages_fts) FROM passages_fts WHERE passages_fts MATCH ? ORDER BY rank LIMIT ?",
+            [match, limit]).fetchall()
+        return [(int(r[0]), -float(r[1])) for r in rows]
+
+    def passage_rows(self, passage_ids: list[int]) -> list[dict[str, Any]]:
+        """Passages with their text, document metadata, statements and figures inside them."""
+        if not passage_ids:
+            return []
+        marks = ",".join("?" * len(passage_ids))
+        rows = list(self.db.query(
+            "SELECT p.id, p.doc_id, p.start, p.\"end\", d.source, d.title, d.doc_type, d.region, d.year,"
+            " substr(d.text, p.start + 1, p.\"end\" - p.start) AS text FROM passages p"
+            f" JOIN documents d ON d.id = p.doc_id WHERE p.id IN ({marks})", passage_ids))
+        for row in rows:
+            args = [row["doc_id"], row["end"], row["start"]]
+            row["statements"] = list(self.db.query(
+                'SELECT id, kind, category, text, start, "end", section FROM statements'
+                ' WHERE doc_id = ? AND start < ? AND "end" > ? ORDER BY start', args))
+            row["figures"] = list(self.db.query(
+                'SELECT id, text, value, unit, label, start, "end" FROM figures'
+                ' WHERE doc_id = ? AND start >= ? AND "end" <= ? ORDER BY start',
+                [row["doc_id"], row["start"], row["end"]]))
+        return rows
+
+    def passages_of(self, doc_id: str) -> list[dict[str, Any]]:
+        return list(self.db.query('SELECT id, start, "end" FROM passages WHERE doc_id = ? ORDER BY start', [doc_id]))
 
     # ---- audits ----------------------------------------------------------------------------
 
