@@ -33,6 +33,11 @@ def test_layout_spaces_between_digits_and_chinese_removed(report) -> None:
     assert "2023 年" not in report.text
 
 
+def test_title_from_metadata_shown_on_the_first_page(report) -> None:
+    assert report.title == "白溪镇2023年度农村公路养护资金绩效评价报告"
+    assert read_document(DATA / "garbled.pdf").title == ""
+
+
 def test_headings_stay_on_their_own_lines(report) -> None:
     lines = report.text.splitlines()
     for heading in ("一、项目基本情况", "二、绩效目标完成情况", "三、存在的主要问题", "四、有关建议"):

@@ -70,7 +70,7 @@ def read(path: Path, data: bytes) -> ReadResult:
         if count == 0:
             raise EmptyDocument(path, "the PDF has no pages")
         pages = [_read_page(pdf, i, path) for i in range(count)]
-        title = _title(pdf)
+        title = _title(pdf, next((p.lines for p in pages if p.lines), []))
     finally:
         pdf.close()
     if not any(p.lines for p in pages):
@@ -106,13 +106,15 @@ def _open(pdfium, path: Path, data: bytes):
         raise CorruptDocument(path, "a damaged PDF: its structure cannot be parsed (truncated or not really a PDF)") from exc
 
 
-def _title(pdf) -> str:
-    # Metadata titles are often "Microsoft Word - x.doc" or empty; keep only a Chinese one.
+def _title(pdf, first_page: list[str]) -> str:
+    """The metadata title when the first page shows it (metadata alone is often a file or template name)."""
     try:
         title = (pdf.get_metadata_dict().get("Title") or "").strip()
     except Exception:  # noqa: BLE001 - metadata is optional; a bad info dict must not fail the read
         return ""
-    return title if re.search(r"[\u4e00-\u9fff]", title) and "Microsoft" not in title else ""
+    key = re.sub(r"\s+", "", title)
+    shown = re.sub(r"\s+", "", "".join(first_page[:6]))
+    return title if len(key) >= 4 and key in shown else ""
 
 
 def _read_page(pdf, index: int, path: Path) -> _PageText:

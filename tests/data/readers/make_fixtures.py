@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import io
 import struct
+import zipfile
+from datetime import datetime
 from pathlib import Path
 
 HERE = Path(__file__).parent
@@ -106,9 +108,19 @@ def build_docx() -> bytes:
     p = document.add_paragraph("联系人：周敏")
     p._p.append(parse_xml(f'<w:r {NSDECL}><w:br/><w:t>联系电话：0000-5550123</w:t></w:r>'))
     p._p.append(parse_xml(f'<w:r {NSDECL}><w:rPr><w:vanish/></w:rPr><w:t>（隐藏的批注文字）</w:t></w:r>'))
+    document.core_properties.created = document.core_properties.modified = datetime(2024, 1, 5)
     buf = io.BytesIO()
     document.save(buf)
-    return buf.getvalue()
+    return _stable_zip(buf.getvalue())
+
+
+def _stable_zip(data: bytes) -> bytes:
+    """The same zip with fixed member dates, so that re-running the builder changes nothing."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(zipfile.ZipInfo(item.filename, date_time=(2024, 1, 5, 0, 0, 0)), src.read(item), zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 _TEXT_BOX = f"""
@@ -240,6 +252,7 @@ def build_report_pdf() -> bytes:
     _register_fonts()
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=(PAGE_W, PAGE_H), invariant=1)
+    c.setTitle(REPORT[0][1])
     page = [1]
     y = [TOP]
 
