@@ -72,7 +72,17 @@ def test_each_part_gets_its_own_type_and_meta():
     assert [p.doc_type for p in parts] == ["self_evaluation", "evaluation_report", "rectification_report"]
     assert [p.meta.issuer for p in parts] == ["青川县教育局", None, "青川县民政局"]
     assert parts[2].meta.year == 2022  # its own text overrides the volume's year
+    assert all(p.meta.region == "青川县" for p in parts)
     assert parts[1].title == "青川县水利局2023年度小型水库维修养护项目绩效评价报告"
+
+
+def test_part_keeps_the_volumes_fuller_region():
+    text = WITH_CONTENTS.replace("青川县财政局　编", "四川省苍山市青川县财政局　编")
+    parent = doc_of(text)
+    assert parent.meta.region == "四川省苍山市青川县"
+    parts = structure.split_compilation(parent)
+    structure.annotate(parts[0], normalize(parts[0].text))
+    assert parts[0].meta.region == "四川省苍山市青川县"
 
 
 def test_volume_without_contents_splits_on_title_lines():

@@ -55,6 +55,9 @@ _DELEGATE = (
 _NOT_NAME = re.compile(r"各位|全体|广大|人大|政协|会议|列席|党|尊敬|您|代表团|领衔|附议|提出|建议|区|县|市|省|我|本")
 
 
+_SCOPE = 60_000
+
+
 def extract_meta(
     original: str, view: NormalizedText, lines: list[str], title: str, doc_type: str, headings: list[str]
 ) -> Meta:
@@ -66,7 +69,9 @@ def extract_meta(
         lines: the text's lines, normalised one by one at least at its head and tail (structure.edge_lines).
         title, doc_type, headings: what structure found, which steer year and delegate.
     """
-    text = view.text
+    # A document says who and where it is near its start (or sign-off): a long volume is read
+    # only there, which keeps this linear and fast.
+    text = view.text if len(view.text) <= _SCOPE else view.text[:_SCOPE] + "\n" + view.text[-3000:]
     published = _published_date(lines[:15])
     meta = Meta()
     meta.date = _signing_date(lines, title) or published

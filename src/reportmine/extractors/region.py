@@ -41,9 +41,9 @@ _NOT_PLACE = re.compile(
     r"^(?:[全我本该各每分所其城市社园辖片景校库小山牧林矿郊街新老县乡村镇省区]|"
     r"地区|开发区|示范区|试验区|功能区|保护区|工业园|产业园|商务区|自贸区|主城|中心城|老城|新城|城乡)"
     r"(?:省|市|县|区|旗|州|盟|地区|新区)$"
-    # Areas that are not administrative units: 老旧小区, 翠湖社区, 高新园区, 重点片区 …
-    r"|(?:小|社|园|景|校|片|辖|街|库|灾|营|厂|院|发|范|验|护|能|业|务|聚|老城|城乡)区$"
 )
+# Areas that are not administrative units: 老旧小区, 翠湖社区, 高新园区, 重点片区, 示范区 …
+_NOT_UNIT_AREA = re.compile(r"(?:小|社|园|景|校|片|辖|街|库|灾|营|厂|院|发|范|验|护|能|业|务|聚|老城|城乡)区$")
 # Characters that start a clause rather than a name ("根据渝中区" → 渝中区).
 _LEAD_JUNK = set("据于在对由向与和及的是为将从经按照把被给等了至到即并且又或以及关我全本该各此其而但也还就都则要应需请让使")
 ORGAN = (
@@ -104,7 +104,11 @@ def _place_candidates(text: str, anchors: list[str]) -> list[str]:
                 if len(chain) > 1 or len(chain[0]) >= 3 and text.count(chain[0]) >= 2:
                     found.update(chain)
                 break
-    return sorted(p for p in found if not _NOT_PLACE.match(p) and len(p) >= 2)
+    return sorted(p for p in found if not _not_place(p) and len(p) >= 2)
+
+
+def _not_place(name: str) -> bool:
+    return bool(_NOT_PLACE.match(name) or _NOT_UNIT_AREA.search(name))
 
 
 def _first_chain(line: str) -> list[str]:
@@ -126,7 +130,7 @@ def _chain_at(text: str, pos: int) -> list[str]:
     while True:
         prov = _PROVINCE_RE.match(text, pos)
         m = prov or _UNIT.match(text, pos)
-        if not m or _NOT_PLACE.match(m.group()) or (m.group().endswith("州") and len(m.group()) < 3) \
+        if not m or _not_place(m.group()) or (m.group().endswith("州") and len(m.group()) < 3) \
                 or text[m.end():m.end() + 1] in ("级", "域"):  # 县级, 区域: not a name
             return chain
         chain.append(m.group())

@@ -68,6 +68,9 @@ def annotate(document: Document, view: NormalizedText) -> None:
     found = extract_meta(document.text, view, lines, document.title, document.doc_type, headings)
     for name in ("region", "year", "issuer", "date", "proposal_no", "delegate"):
         value = getattr(found, name)
+        kept = getattr(document.meta, name)
+        if name == "region" and kept and value and kept.endswith(value):
+            continue  # the volume's 重庆市青岚区 says more than the part's 青岚区
         if value is not None:
             setattr(document.meta, name, value)
 
@@ -123,9 +126,14 @@ def _add_trimmed(spans: list[Span], text: str, start: int, end: int) -> None:
 def find_sections(original: str, view: NormalizedText) -> list[Section]:
     """Headings of the 一、/（一）/1./（1） ladder, each with the text it governs."""
     heads = _headings(original, view)
+    ends = [len(original)] * len(heads)
+    open_: list[int] = []  # headings whose section is still running, outermost first
+    for i, head in enumerate(heads):
+        while open_ and heads[open_[-1]][0] >= head[0]:
+            ends[open_.pop()] = head[3]
+        open_.append(i)
     sections = []
-    for i, (level, numbering, heading, start, head_end) in enumerate(heads):
-        end = next((h[3] for h in heads[i + 1:] if h[0] <= level), len(original))
+    for (level, numbering, heading, start, head_end), end in zip(heads, ends):
         while end > start and original[end - 1].isspace():
             end -= 1
         sections.append(Section(heading, level, numbering, Span(start, end), Span(start, head_end)))
