@@ -108,6 +108,9 @@ def test_title_skips_web_chrome_and_joins_organ_line():
 def test_reader_title_keeps_site_name_out():
     doc = annotated("正文。\n", title="关于区十届人大二次会议第45号建议的答复_云溪区人民政府门户网")
     assert doc.title == "关于区十届人大二次会议第45号建议的答复"
+    # A page titled with its crumb trail or the text's first words has no title of its own.
+    assert annotated("正文。\n", title="当前位置：首页 >> 信息公开_某局网站").title == ""
+    assert annotated("正文。\n", title="在全面深化改革的关键之年,我区持续推进_某局网站").title == ""
 
 
 @pytest.mark.parametrize(

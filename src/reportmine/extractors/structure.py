@@ -288,12 +288,19 @@ def _title_candidates(lines: list[str]) -> list[tuple[int, str]]:
 
 
 def _clean_reader_title(title: str) -> str:
-    """A page title without the site name (``…的复函_某区人民政府网``)."""
+    """A format's own title without the site name (``…的复函_某区人民政府网``), or '' if it is none.
+
+    Web pages often title themselves with their crumb trail or the first words of the text
+    (``在……关键之年,某区……``); such a "title" is dropped so the text's own title line is used.
+    """
     title = title.strip()
     parts = [p.strip() for p in re.split(r"\s+[-|－—]+\s+|_|｜|\|", title) if p.strip()]
     if len(parts) > 1:
         parts = [p for p in parts if not _SITE_NAME.search(p)] or parts
         title = max(parts, key=lambda p: (bool(_TITLE_CUE.search(p)), len(p)))
+    title = normalize(title).text.strip()
+    if _CHROME.search(title) or not doctype.title_type(title) and re.search(r"[,，。;；]", title):
+        return ""
     return title
 
 
