@@ -395,6 +395,22 @@ def answer_command(proposal: str, db_path: str, region: str | None, as_json: boo
         click.echo("\n" + "\n".join(f"[{i}] {n}" for i, n in enumerate(notes, start=1)))
 
 
+@main.command()
+@click.option("--corpora", type=click.Path(file_okay=False, exists=True), default=None,
+              help="Labelled data (default: the repository's corpora/).")
+@click.option("--out", type=click.Path(file_okay=False), default=None, help="Where to write the models (default: models/).")
+@click.option("--no-cv", is_flag=True, help="Skip cross-validation (faster; the cards then carry no scores).")
+def train(corpora: str | None, out: str | None, no_cv: bool) -> None:
+    """Rebuild the statement kind and category models from corpora/ (deterministic; no pickle)."""
+    from .training import train as run_training
+
+    cards = run_training(Path(corpora) if corpora else None, Path(out) if out else None, with_cv=not no_cv)
+    for name, card in cards.items():
+        cv = card["cross_validation"]
+        score = f", cross-validated macro-F1 {cv['macro_f1']:.3f}" if cv else ""
+        click.echo(f"{name}: {card['data']['examples']} examples{score}")
+
+
 def _stdout() -> Any:
     import contextlib
 
