@@ -256,11 +256,13 @@ def find_title(lines: list[str]) -> str:
         line = re.split(r"——|--", line)[0] or line  # a subtitle (——在…会议上) is no part of the title
         if not doctype.title_type(line):
             continue
-        prev = candidates[k - 1] if k else None
-        # A title broken over two lines, or an organ line set above it, joins it.
-        if prev and not doctype.title_type(prev[1]) and (
-                prev[0] == idx - 1 or prev[0] >= idx - 2 and _ORGAN_LINE.match(prev[1])) and not _ORGAN_LINE.match(line):
-            return prev[1] + line
+        # A title broken over lines, or an organ line set above it, joins it.
+        head, j, first_idx = line, k - 1, idx
+        while j >= 0 and not doctype.title_type(candidates[j][1]) and len(head) + len(candidates[j][1]) <= 80 and (
+                candidates[j][0] == first_idx - 1 or candidates[j][0] >= first_idx - 2 and _ORGAN_LINE.match(candidates[j][1])):
+            head, first_idx, j = candidates[j][1] + head, candidates[j][0], j - 1
+        if head != line and not _ORGAN_LINE.match(line):
+            return head
         nxt = candidates[k + 1] if k + 1 < len(candidates) else None
         if nxt and nxt[0] == idx + 1 and line.endswith(("关于", "的")):
             return line + nxt[1]
@@ -336,7 +338,7 @@ def split_compilation(document: Document) -> list[Document]:
     return parts
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=2)  # annotate and split_compilation ask twice for one text
 def _compilation_parts(text: str) -> tuple[tuple[int, int], ...]:
     """Where each report of a compilation starts and ends, or () when the text is one report."""
     lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
