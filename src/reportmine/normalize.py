@@ -107,8 +107,9 @@ def _soft_breaks(text: str) -> list[tuple[int, int]]:
             lengths[a] < min(0.8 * width, _LONG_LINE)
             or prev[-1] in _TERMINAL
             or _HEADING_START.match(nxt)
-            # A numbered line is a heading unless it fills a hard-wrapped line (less a first-line indent).
-            or (_HEADING_START.match(prev) and not (wrap and lengths[a] >= 0.85 * wrap))
+            # A numbered line is a heading unless it fills a hard-wrapped line (less a first-line
+            # indent) and the next line follows it directly.
+            or (_HEADING_START.match(prev) and not (wrap and lengths[a] >= 0.85 * wrap and b == a + 1))
             or _STANDALONE.search(prev)
             or _STANDALONE.search(nxt)
             or not nxt.strip(_SPACES + "\r")
