@@ -85,3 +85,25 @@ def test_page_without_charset_in_gb18030(tmp_path: Path) -> None:
         "<html><body><p>青岚县2022年度财政决算公开说明：全县一般公共预算收入完成12.3亿元，同比增长5.1%。</p></body></html>".encode("gb18030")
     )
     assert "同比增长5.1%" in read_document(page).text
+
+
+def test_xhtml_with_xml_declaration(tmp_path: Path) -> None:
+    page = tmp_path / "x.html"
+    page.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html><html xmlns="http://www.w3.org/1999/xhtml"><head>'
+        "<title>青岚县2024年政府采购意向公开</title></head><body><h1>青岚县2024年政府采购意向公开</h1>"
+        "<p>为便于供应商提前了解采购信息，现将本县2024年第二季度政府采购意向公开如下，预算金额合计268万元。</p></body></html>",
+        encoding="utf-8",
+    )
+    doc = read_document(page)
+    assert doc.title == "青岚县2024年政府采购意向公开"
+    assert "预算金额合计268万元" in doc.text
+
+
+def test_page_of_navigation_only_falls_back_and_stays_empty(tmp_path: Path) -> None:
+    from reportmine.errors import EmptyDocument
+
+    page = tmp_path / "nav.html"
+    page.write_text('<html><body><ul class="nav"><li>首页</li></ul><div class="crumb">当前位置：首页 &gt; 通知</div></body></html>', encoding="utf-8")
+    with pytest.raises(EmptyDocument):
+        read_document(page)

@@ -28,7 +28,7 @@ _RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relations
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Whole subtrees whose text Word does not show as body text.
 _SKIP = frozenset(
-    W + t for t in ("del", "moveFrom", "pPr", "rPr", "instrText", "delInstrText", "footnoteReference", "endnoteReference")
+    W + t for t in ("del", "moveFrom", "pPr", "rPr", "instrText", "delInstrText", "footnoteReference", "endnoteReference", "rt")
 ) | {_MC_FALLBACK}
 
 

@@ -33,22 +33,26 @@ _CHROME_TOKEN = re.compile(
     r"|字号\s*[:：]?|[【\[]\s*大\s*中\s*小\s*[】\]]|打印本页|打印|关闭窗口|关闭|分享到|分享|收藏"
     r"|扫一扫(?:在手机(?:上)?打开(?:当前页|本页)?)?|纠错|返回顶部|微信|微博|QQ空间|(?:上|下)一篇\s*[:：].*|【|】"
 )
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _LEFTOVER = re.compile(r"[\d\s:：/\-.|>＞»·,，;；()（）\[\]]+")
 
 
 def read(path: Path, data: bytes) -> ReadResult:
-    html = _decode(path, data)
+    html = _XML_DECLARATION.sub("", _decode(path, data), count=1)  # lxml refuses str with an encoding declaration
     root = _parse(html)
-    text = _main_text(html)
-    if not text.strip() and root is not None:
+    lines = _content_lines(_main_text(html))
+    if not lines and root is not None:
         log.info("%s: trafilatura found no main content; using the lxml fallback", path)
-        text = _fallback_text(root)
-    lines = [_table_row(ln.strip()) for ln in text.splitlines()]
-    lines = [ln for ln in lines if ln and not is_chrome(ln)]
+        lines = _content_lines(_fallback_text(root))
     title = _title(root) if root is not None else ""
     if title and _key(title) not in _key("".join(lines[:3])):
         lines.insert(0, title)
     return ReadResult(text="\n".join(lines), title=title)
+
+
+def _content_lines(text: str) -> list[str]:
+    lines = (_table_row(ln.strip()) for ln in text.splitlines())
+    return [ln for ln in lines if ln and not is_chrome(ln)]
 
 
 def is_chrome(line: str) -> bool:
