@@ -41,8 +41,10 @@ def test_length_alone_barely_moves_the_score(pair: dict[str, str]) -> None:
     doc = read_document(SELF_EVALS / pair["deeper"])
     base = _score(doc)
     doubled = Document(id="d" * 64, source=doc.source, format="txt", text=doc.text + "\n" + doc.text)
+    # Padding as a longer project background: neutral description added after the first paragraph.
     filler = "本项目资金由县级财政安排，实施地点覆盖县城及所辖乡镇，主要用于设施日常运行维护。"
-    padded_text = "\n".join(p + ("\n" + filler if i % 3 == 0 else "") for i, p in enumerate(doc.text.split("\n")))
+    first_break = doc.text.index("\n", doc.text.index("\n") + 1)
+    padded_text = doc.text[:first_break] + ("\n" + filler) * 4 + doc.text[first_break:]
     padded = Document(id="p" * 64, source=doc.source, format="txt", text=padded_text)
     assert abs(_score(doubled) - base) <= 8
     assert abs(_score(padded) - base) <= 5
