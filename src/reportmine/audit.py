@@ -281,3 +281,28 @@ def audit_stored(store: Any, doc_ids: list[str] | None = None) -> list[AuditResu
         store.save_audit(doc_id, result.score, payload["subscores"], result.flags)
         results.append(result)
     return results
+
+
+def evaluate_pairs(corpora_dir: str | Any) -> dict[str, Any]:
+    """Share of gold pairs (corpora/audit/pairs.gold.json) where the deeper report scores higher,
+    and how far the score moves when a report is only made longer (doubled, or padded)."""
+    import json
+    from pathlib import Path
+
+    from .document import Document
+    from .pipeline import extract_document, extract_file
+
+    root = Path(corpora_dir)
+    pairs = json.loads((root / "audit" / "pairs.gold.json").read_text(encoding="utf-8"))
+    folder = root / "samples" / "self_evaluation"
+    wins, shifts = 0, []
+    for pair in pairs:
+        deeper = audit(extract_file(folder / pair["deeper"])[0])
+        shallower = audit(extract_file(folder / pair["shallower"])[0])
+        wins += deeper.score > shallower.score
+        doc = extract_file(folder / pair["deeper"])[0].document
+        doubled = Document(id="0" * 64, source=doc.source, format="txt", text=doc.text + "\n" + doc.text)
+        shifts.append(audit(extract_document(doubled)[0]).score - deeper.score)
+    return {"pairs": len(pairs), "deeper_wins": wins, "win_rate": round(wins / len(pairs), 3) if pairs else 0.0,
+            "length_doubled_shift_max": round(max(shifts, key=abs), 1) if shifts else 0.0,
+            "length_doubled_shift_mean": round(statistics.fmean(shifts), 2) if shifts else 0.0}

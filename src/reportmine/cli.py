@@ -95,15 +95,31 @@ def extract(file: str, as_json: bool, with_text: bool) -> None:
 @click.option("--only", type=click.Choice(["figures", "statements", "meta", "claims"]), help="Score one part only.")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.option("-v", "--verbose", is_flag=True, help="List missed and extra figures per document.")
-def eval_command(gold_dir: str, docs_dir: str, only: str | None, as_json: bool, verbose: bool) -> None:
+@click.option("--register", "with_register", is_flag=True,
+              help="Also score the recommendation register: DOCS_DIR/samples against DOCS_DIR/tracking/*.gold.json.")
+@click.option("--audit", "with_audit", is_flag=True,
+              help="Also score audit depth on the pairs in DOCS_DIR/audit/pairs.gold.json.")
+def eval_command(gold_dir: str, docs_dir: str, only: str | None, as_json: bool, verbose: bool,
+                 with_register: bool, with_audit: bool) -> None:
     """Score extraction against gold files: per-document and overall P/R/F1 (the reference scorer's rules)."""
     from .evaluate import evaluate, format_report
 
     report = evaluate(gold_dir, docs_dir, only=only)
+    extra: dict[str, Any] = {}
+    if with_register:
+        from .register_eval import evaluate_register
+
+        extra["register"] = evaluate_register(docs_dir).as_dict()
+    if with_audit:
+        from .audit import evaluate_pairs
+
+        extra["audit"] = evaluate_pairs(docs_dir)
     if as_json:
-        _echo_json(report.to_dict())
-    else:
-        click.echo(format_report(report, verbose=verbose))
+        _echo_json({**report.to_dict(), **extra})
+        return
+    click.echo(format_report(report, verbose=verbose))
+    for name, scores in extra.items():
+        click.echo(f"{name}: " + ", ".join(f"{k} {v}" for k, v in scores.items() if not isinstance(v, dict)))
 
 
 @main.command()
