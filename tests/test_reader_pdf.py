@@ -115,3 +115,24 @@ def test_real_budget_tables_read_as_rows() -> None:
         assert len(rows) >= 40, path.name
         # pdfium runs some table rows into one line; the reader splits them at the baseline jump.
         assert max(ln.count(" | ") for ln in rows) <= 12, path.name
+
+
+def test_alternating_odd_and_even_page_headers() -> None:
+    bodies = ["预算编制说明", "收入预算情况", "支出预算情况", "三公经费说明", "项目经费说明", "政府采购情况", "名词解释"]
+    pages = [[("青岚县财政局" if i % 2 else "2024年部门决算"), body, str(i)] for i, body in enumerate(bodies, 1)]
+    pdf._strip_running_lines(pages)
+    assert pages == [[body] for body in bodies]
+
+
+def test_repeated_rows_with_different_figures_are_kept() -> None:
+    # A totals line at the foot of several table pages is content; its figures differ per page.
+    pages = [[f"正文{i}", f"小计 {n}"] for i, n in enumerate(["12.50", "8.75", "30.00", "4.20"])]
+    pdf._strip_running_lines(pages)
+    assert [p[-1] for p in pages] == ["小计 12.50", "小计 8.75", "小计 30.00", "小计 4.20"]
+
+
+def test_header_with_its_page_number_is_running() -> None:
+    bodies = ["收入预算情况", "支出预算情况", "三公经费说明", "项目经费说明", "名词解释"]
+    pages = [[f"青岚县2024年部门预算 第{i}页", body] for i, body in enumerate(bodies, 3)]
+    pdf._strip_running_lines(pages)
+    assert pages == [[body] for body in bodies]

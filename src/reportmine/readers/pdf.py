@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import ctypes
 import logging
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -281,11 +282,8 @@ def _is_rare(c: str) -> bool:
 
 
 def _strip_running_lines(pages: list[list[str]]) -> None:
-    """Drop page numbers and lines repeated at the top or bottom of most pages, in place."""
-    with_text = [p for p in pages if p]
-    if not with_text:
-        return
-    running = _running_keys(with_text) if len(with_text) >= 2 else set()
+    """Drop page numbers and lines repeated at the top or bottom of many pages, in place."""
+    running = _running_keys(pages)
     numbered = _page_number_lines(pages)
     for index, lines in enumerate(pages):
         zone = _zone(len(lines))
@@ -305,12 +303,25 @@ def _key(line: str) -> str:
 
 
 def _running_keys(pages: list[list[str]]) -> set[str]:
-    counts: Counter[str] = Counter()
-    for lines in pages:
-        counts.update({_key(lines[i]) for i in _zone(len(lines))})
-    need = max(2, (len(pages) + 1) // 2)
-    # Bare numbers all share the key "#": whether they are page numbers is decided by counting.
-    return {k for k, n in counts.items() if n >= need and re.search(r"[^#\W]", k)}
+    """Lines at the page edges that repeat on 40 % of the pages (odd and even pages may differ)."""
+    hits: dict[str, list[tuple[int, str]]] = {}
+    for index, lines in enumerate(pages):
+        for i in _zone(len(lines)):
+            found = hits.setdefault(_key(lines[i]), [])
+            if not found or found[-1][0] != index:
+                found.append((index, re.sub(r"\s+", "", lines[i])))
+    need = max(2, math.ceil(0.4 * sum(1 for p in pages if p)))
+    # A bare number's key is "#": whether it is a page number is decided by _page_number_lines.
+    return {k for k, h in hits.items() if len(h) >= need and re.search(r"[^#\W]", k) and _same_but_page_number(h)}
+
+
+def _same_but_page_number(hits: list[tuple[int, str]]) -> bool:
+    """The lines are one text, or differ only in one number that counts the pages."""
+    if len({line for _, line in hits}) == 1:
+        return True
+    numbers = [re.findall(r"\d+", line) for _, line in hits]
+    varying = [i for i in range(len(numbers[0])) if len({n[i] for n in numbers}) > 1]
+    return len(varying) == 1 and len({int(n[varying[0]]) - index for (index, _), n in zip(hits, numbers)}) == 1
 
 
 def _page_number_lines(pages: list[list[str]]) -> dict[int, set[int]]:
