@@ -109,7 +109,10 @@ def _soft_breaks(text: str) -> list[tuple[int, int]]:
             or _HEADING_START.match(nxt)
             # A numbered line is a heading unless it fills a hard-wrapped line (less a first-line
             # indent) and the next line follows it directly.
-            or (_HEADING_START.match(prev) and not (wrap and lengths[a] >= 0.85 * wrap and b == a + 1))
+            or (
+                _HEADING_START.match(prev)
+                and not (wrap and lengths[a] >= 0.85 * wrap and text.count("\n", lines[a].end(), lines[b].start()) == 1)
+            )
             or _STANDALONE.search(prev)
             or _STANDALONE.search(nxt)
             or not nxt.strip(_SPACES + "\r")
