@@ -34,10 +34,12 @@ _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 _PUNCT = re.compile(r"[\s,，。；;：:、！？!?()（）“”\"'《》【】\[\]]+")
 
 
-def featurize(text: str, tokens: Sequence[str] | None = None) -> list[str]:
+def featurize(text: str, tokens: Sequence[str] | None = None, context: Sequence[str] = ()) -> list[str]:
     """The feature strings of one text; training and prediction both call this.
 
-    Numbers are folded to ``0`` so that "117条" and "164条" share features.
+    Numbers are folded to ``0`` so that "117条" and "164条" share features. ``context`` adds
+    where the text stands (``sec=issue``, ``doc=work_report``): the same "加强绩效目标管理" is
+    advice in an evaluation report and a plan in a work report.
     """
     if tokens is None:
         tokens = tokenize(text)
@@ -50,7 +52,7 @@ def featurize(text: str, tokens: Sequence[str] | None = None) -> list[str]:
     core = chars.strip("|")
     if core:
         feats += ["^" + core[:2], core[-2:] + "$"]
-    return feats
+    return feats + ["x:" + c for c in context]
 
 
 @dataclass(frozen=True, slots=True)

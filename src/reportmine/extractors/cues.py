@@ -17,6 +17,7 @@ ISSUE = re.compile(
     r"|紧缺|良莠不齐|尚未|未能|未按|未及时|未履行|未建立|未制定|未达到|未完成|未充分|难以|瓶颈|短板|脱节|笼统|粗放"
     r"|流于形式|避重就轻|客观原因多|低于|超出预算|闲置|沉淀|挤占|挪用|虚报|重复|碎片化|差距|隐患|风险|弱化"
     r"|需(?:要)?进一步(?:完善|加强|提高|提升|深化|改进|规范|健全)|不能|无法|造成.{0,12}影响|影响了"
+    r"|未(?:作|对|进行|开展|实现|形成|纳入|落实|达|及|经)|多年未|仍然|依然|参差不齐|不具备|有限|偏长|偏短|(?<![经超通])过(?:长|多|高|低)"
 )
 # "对指标设置不合理的单位进行指导" acts on a problem; the problem words there name no issue.
 _ISSUE_MODIFIER = re.compile(r"对[^,，;；]{0,30}?的(?:单位|项目|部门|学校|企业|地区|政策|资金|问题|情况)|存在问题的|发现的问题")
@@ -32,9 +33,11 @@ MEASURE = re.compile(
     r"|我(?:们|局|区|县|市|厅|委|单位|部门)将|明年|20\d\d年(?:起|内|底前|前)"
 )
 RECTIFICATION = re.compile(
-    r"已整改|已完成整改|整改到位|落实整改|整改完毕|整改率|整改完成|完成整改|已全部|均已|已于|已(?:完成|落实|印发|出台|制定|建立"
-    r"|修订|调整|收回|退换|追回|纳入|督促|通报|清理|补齐|列入)|得到.{0,6}落实|列入计划|正在整改|逐步解决|已经.{0,10}(?:审核|通过|完成)"
+    r"已整改|已完成整改|整改到位|落实整改|整改完毕|整改率|整改完成|完成整改|已全部|均已|得到.{0,6}落实|列入计划|正在整改"
+    r"|逐步解决|已(?:采纳|吸收|督促|退换|追回|收回|补齐|修订|纠正)"
 )
+# "已起草…办法", "已拨付3,508万元": done, but achievements read the same; a nudge, never a licence
+DONE = re.compile(r"已(?:于|经)?(?:完成|落实|印发|出台|制定|建立|调整|纳入|通报|清理|列入|起草|建成|拨付|发放|会同)")
 # A clause leaning on its neighbour: it names a consequence, target or example of the point
 # before it, so it joins that point rather than starting a new one.
 DEPENDENT = re.compile(r"^(?:对|导致|致使|造成|从而|进而|以致|以至|使得|使|影响|在一定程度上|为了|为|以便|以|确保|如)")
@@ -42,12 +45,12 @@ DEPENDENT = re.compile(r"^(?:对|导致|致使|造成|从而|进而|以致|以�
 PREFIX = re.compile(r"^(?:根据|按照|依据|依托|结合|围绕|通过|针对|立足|聚焦|在[^,，]{2,30}(?:基础上|过程中|方面|时|中|下))")
 # Sentence openers that switch the rest of a section to plans ("下一步,我们将…").
 PLAN_SWITCH = re.compile(r"^(?:下一步|下步|今后|未来|明年|接下来)")
-INTRO = re.compile(r"(?:以下|如下)(?:几个方面|方面|问题|工作|建议)?[:：]?$|^现将.{0,20}(?:报告|汇报|总结)")
+INTRO = re.compile(r"(?:以下|如下).{0,10}$|^现将.{0,20}(?:报告|汇报|总结)")
 COUNT_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:个|项|家|条|所|次|批|人次|名|%|万元|亿元|元)")
 
 # Section headings, innermost first, decide a prior over kinds.
 SECTION_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("rectification_measure", re.compile(r"整改措施")),
+    ("rectification_measure", re.compile(r"整改措施|^关于")),
     ("rectification", re.compile(r"整改|落实情况|办理情况|结果应用情况")),
     ("issue", re.compile(r"存在(?:的)?(?:主要)?问题|问题(?:和|与|及)?不足|不足之处|主要问题|困难(?:和|与)?问题|存在不足|发现的问题|问题分析")),
     ("recommendation", re.compile(r"建议|对策|意见(?:和|与)?建议|整改意见")),
@@ -67,6 +70,20 @@ PRIORS: dict[str, dict[str, float]] = {k: dict(zip(KINDS, v)) for k, v in _P.ite
 
 
 _HEADING_MAX = 24  # longer "headings" are lead sentences, whose words say little about the section
+
+
+def licensed(text: str) -> set[str]:
+    """Kinds ``text`` names by an explicit cue, and may take outside their own sections."""
+    out = set()
+    if has_issue_cue(text):
+        out.add("issue")
+    if RECOMMENDATION.search(text):
+        out.add("recommendation")
+    if MEASURE.search(text):
+        out.add("measure")
+    if RECTIFICATION.search(text):
+        out.add("rectification")
+    return out
 
 
 def section_kind(headings: list[str]) -> str:
@@ -100,8 +117,10 @@ SECTION_FAMILY = {
 
 
 def cue_scores(text: str) -> dict[str, float]:
-    """Additive log-odds bonuses from cue words in one clause."""
+    """Additive log-odds bonuses from cue words in one clause (see :func:`licensed`)."""
     out = dict.fromkeys(KINDS, 0.0)
+    if DONE.search(text):
+        out["rectification"] += 0.8
     if has_issue_cue(text):
         out["issue"] += 1.2
     if RECOMMENDATION.search(text):
@@ -117,6 +136,24 @@ BUDGET = re.compile(
     r"预算编制|预算安排|测算|资金|经费|支出|拨付|支付|执行率|执行进度|结转|结余|沉淀|闲置|成本|核减|压减|调减|削减|收回|财力|投入|金额|万元|亿元"
 )
 POLICY = re.compile(r"制度|办法|细则|政策|规定|标准体系|指标体系|机制|条例|法规|规范性文件|实施意见|问责")
+
+
+# ANNOTATION.md's tie-breaks as word cues: working mechanisms, organisation, staff, systems and
+# supervision are management; rules, incentive/accountability mechanisms and standards are policy;
+# money (amounts, cuts, execution, carry-over, cost) is budget.
+CATEGORY_CUES = {
+    "management": re.compile(
+        r"工作机制|协调机制|联动机制|沟通|会商|专班|领导小组|机构(?!库)|专职|人员|队伍|培训|宣传|信息系统|信息化|平台"
+        r"|第三方|自评|督导|监督检查|审核(?!结果)|监控"
+    ),
+    "policy": re.compile(r"挂钩机制|激励约束|问责|制度|办法|细则|规定|条例|指标体系|标准体系|支出标准|政策(?:措施|文件|体系)"),
+    "budget": re.compile(r"资金|预算安排|预算编制|测算|削减|压减|调减|核减|收回|结转|结余|沉淀|执行率|执行进度|拨付|支付|经费|费用"),
+}
+
+
+def category_bonus(text: str) -> dict[str, float]:
+    """Log-odds nudges toward the categories whose tie-break words ``text`` contains."""
+    return {name: (0.6 if rx.search(text) else 0.0) for name, rx in CATEGORY_CUES.items()}
 
 
 def cue_category(text: str) -> str:

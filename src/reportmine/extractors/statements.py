@@ -21,6 +21,7 @@ from . import claims, classify, cues
 from .units import Sentence, Units, split_units
 
 _SENTENCE_WEIGHT = 0.5  # the sentence's model scores count half as much as the clause's own
+_PRIOR_WEIGHT = 0.5  # the model already sees the section kind; the hand prior only steadies it
 _SHORT_LEAD = 4  # "提高认识", "数量指标": a label for the body that follows, not a statement
 _MIN_LEN = 4
 
@@ -48,6 +49,7 @@ class Group:
     clauses: list[int]
     category: str = "management"
     category_confidence: float = 0.0
+    aggregate: bool = False  # widened to a claim about many recommendations
 
 
 def find_statements(document: Document, view: NormalizedText) -> list[Statement]:
@@ -59,7 +61,9 @@ def find_statements(document: Document, view: NormalizedText) -> list[Statement]
     if not units.clauses:
         return []
     contexts = sentence_contexts(document, view, units)
-    features = [classify.featurize(c.text) for c in units.clauses]
+    features = [
+        classify.featurize(c.text, context=context_tokens(document, contexts[c.sentence])) for c in units.clauses
+    ]
     judged = judge_clauses(units, contexts, features, view.text)
     groups = [g for s in range(len(units.sentences)) for g in _group_sentence(units, judged, s)]
     groups += _pattern_groups(units, view.text, contexts)
@@ -85,22 +89,40 @@ def sentence_contexts(document: Document, view: NormalizedText, units: Units) ->
     out: list[Context] = []
     override: str | None = None
     last_heads: list[str] = []
+    override_paragraph = -1
+    listed = _listed_paragraphs(units)
     for s in units.sentences:
         heads = _headings(document, view, units, s.start)
-        if heads != last_heads or s.heading:
-            override = None
+        if heads != last_heads or s.heading or (s.paragraph != override_paragraph and s.paragraph not in listed):
+            override = None  # a plan paragraph governs the items after it, not the sign-off
         last_heads = heads
         kind = cues.section_kind(heads)
         if cues.LABEL.match(s.text) and cues.section_kind([s.text]) not in ("", "none"):
             override = cues.section_kind([s.text])
         elif not s.heading and kind in ("", "none", "rectification") and cues.PLAN_SWITCH.match(s.text):
-            override = "measure"
+            override, override_paragraph = "measure", s.paragraph
         out.append(Context(" > ".join(heads), override or kind))
     default = _default_kind(document, out)
     for ctx in out:
         if not ctx.kind:
             ctx.kind = default
     return out
+
+
+def _listed_paragraphs(units: Units) -> set[int]:
+    """Paragraphs that open with a list marker (``一是…``, ``(二)…``)."""
+    out, seen = set(), set()
+    for s in units.sentences:
+        if s.paragraph not in seen:
+            seen.add(s.paragraph)
+            if s.lead:
+                out.add(s.paragraph)
+    return out
+
+
+def context_tokens(document: Document, ctx: Context) -> list[str]:
+    """What the classifier is told about where a clause stands (training uses the same)."""
+    return ["sec=" + (ctx.kind or "unknown"), "doc=" + document.doc_type]
 
 
 def _default_kind(document: Document, contexts: list[Context]) -> str:
@@ -157,7 +179,8 @@ def judge_clauses(
         section = contexts[clause.sentence].kind
         prior = cues.PRIORS[section]
         cue = cues.cue_scores(clause.text)
-        logits = {k: math.log(prior[k]) + cue[k] for k in cues.KINDS}
+        weight = _PRIOR_WEIGHT if scores is not None else 1.0
+        logits = {k: weight * math.log(prior[k]) + cue[k] for k in cues.KINDS}
         category = None
         if scores is not None:
             own, sent = scores[i], scores[n + clause.sentence]
@@ -166,9 +189,9 @@ def judge_clauses(
                 logits[k] += _SENTENCE_WEIGHT * math.log(sent.kind.get(k, 1e-6) + 1e-6)
             category = own.category
         if section:
-            family = cues.SECTION_FAMILY[section]
+            allowed = cues.SECTION_FAMILY[section] | cues.licensed(clause.text)
             for k in cues.KINDS:
-                if k != "none" and k not in family and cue[k] <= 0:
+                if k != "none" and k not in allowed:
                     logits[k] = -math.inf
         kind, conf = _argmax_softmax(logits)
         out.append(Judged(kind, conf, category))
@@ -208,9 +231,11 @@ def _group_sentence(units: Units, judged: list[Judged], s: int) -> list[Group]:
     """
     clauses = units.sentences[s].clauses
     kinds = [judged[c].kind for c in clauses]
-    for k in range(len(clauses) - 1):
-        if units.clauses[clauses[k + 1]].text.startswith("是"):
+    for k in range(len(clauses)):
+        if units.clauses[clauses[k]].text.startswith("是"):
             kinds[k] = "none"
+            if k:
+                kinds[k - 1] = "none"
     groups: list[Group] = []
     current: Group | None = None
     pending: list[int] = []  # none clauses seen since the current run's last clause
@@ -257,11 +282,16 @@ def _new_point(units: Units, judged: list[Judged], group: Group, c: int) -> bool
             cues.has_issue_cue(so_far) and cues.has_issue_cue(text)
             and len(text) >= 8 and not cues.COUNT_FIGURE.search(text)
         )
-    if text.startswith("对") and len(text) >= 8:
+    if _parallel_target(text):
         return True  # "对A予以调整,对B削减或取消": parallel targets, parallel measures
     if cues.DEPENDENT.match(text):
         return False
     return _category_changes(judged[group.clauses[-1]], judged[c])
+
+
+def _parallel_target(text: str) -> bool:
+    """``对低效资金削减或取消``; not ``对所有项目下达资金时`` (a time, not a target)."""
+    return text.startswith("对") and len(text) >= 8 and not re.search(r"(?:时|前|后|中|期间)$", text)
 
 
 def _category_changes(a: Judged, b: Judged) -> bool:
@@ -275,7 +305,9 @@ def _category_changes(a: Judged, b: Judged) -> bool:
 # --- list patterns ----------------------------------------------------------------------
 
 _ABOUT = re.compile(r"关于(?P<x>[^《》“”]{4,80}?)的(?P<k>问题|建议|议案)")
-_EXIST_LIST = re.compile(r"存在(?P<x>[^,;。]{8,120}?)等(?:方面的)?问题")
+# A reply or rectification report answers point by point under headings "一、关于X".
+_ABOUT_HEADING = re.compile(r"^关于(?P<x>[^《》“”]{4,60}?)(?:的(?P<k>问题|建议|意见|议案))?$")
+_EXIST_LIST = re.compile(r"(?:存在|指出的?|反映的?|提到的?|提出的)(?P<x>[^,;。]{8,120}?)等(?:方面的)?问题")
 _PROPOSED_LIST = re.compile(r"提出(?:了)?(?P<x>[^,;。]{8,160}?)等(?:方面的)?(?:意见建议|意见和建议|建议|意见)")
 _ACTION = re.compile(
     r"^(?:建立|健全|完善|加强|实行|实施|调整|提高|优化|规范|明确|制定|修订|出台|取消|压减|削减|加快|推进|强化|落实|开展"
@@ -288,8 +320,13 @@ def _pattern_groups(units: Units, text: str, contexts: Sequence[Context]) -> lis
     """Statements that sit inside one clause: ``关于X的问题``, ``存在A、B等问题``, ``提出建立…、实行…等建议``."""
     out: list[Group] = []
     for si, s in enumerate(units.sentences):
+        heading = _ABOUT_HEADING.match(s.text.rstrip("。:")) if s.heading or s.lead else None
+        if heading and not heading["k"] and not _skip_about(heading["x"]):
+            a = s.start + heading.start("x")
+            kind = "issue" if cues.has_issue_cue(heading["x"]) else "recommendation"
+            out += _list_items(text, a, a + len(heading["x"]), kind, si, whole_ok=True)
         for m in _ABOUT.finditer(text, s.start, s.end):
-            if re.search(r"会议|号|第.{1,3}次|复函|答复", m["x"]):
+            if _skip_about(m["x"]):
                 continue
             kind = "issue" if m["k"] == "问题" else "recommendation"
             out += _list_items(text, m.start("x"), m.end("x"), kind, si, whole_ok=True)
@@ -297,6 +334,11 @@ def _pattern_groups(units: Units, text: str, contexts: Sequence[Context]) -> lis
             for m in rx.finditer(text, s.start, s.end):
                 out += _list_items(text, m.start("x"), m.end("x"), kind, si, whole_ok=False)
     return out
+
+
+def _skip_about(x: str) -> bool:
+    """"关于区十九届人大三次会议DH230号建议的复函": a document's name, not a point."""
+    return bool(re.search(r"会议|号|第.{1,3}次|复函|答复|办理情况|情况的报告", x))
 
 
 def _list_items(text: str, a: int, b: int, kind: str, sentence: int, whole_ok: bool) -> list[Group]:
@@ -351,7 +393,7 @@ def _widen_to_claims(units: Units, text: str, groups: list[Group]) -> list[Group
         s = _sentence_at(units, a)
         members = [i for i in units.sentences[s].clauses if a <= units.clauses[i].start < b] if s is not None else []
         groups = [g for g in groups if not (g.start < b and a < g.end)]
-        groups.append(Group(a, b, "rectification", 0.9, s if s is not None else 0, members))
+        groups.append(Group(a, b, "rectification", 0.9, s if s is not None else 0, members, aggregate=True))
     return sorted(groups, key=lambda g: (g.start, g.end))
 
 
@@ -372,12 +414,16 @@ def _set_categories(groups: list[Group], units: Units, features: list[list[str]]
     ]
     scores = classify.score_features(feats)
     for i, g in enumerate(groups):
-        if scores is None:
+        if g.aggregate:
+            # a record that many recommendations were acted on is about how the work is run,
+            # whatever the recommendations were about (their split is a tally, claims.py)
+            g.category, g.category_confidence = "management", 0.9
+        elif scores is None:
             g.category, g.category_confidence = cues.cue_category(units_text(units, g)), 0.5
         else:
-            cat = scores[i].category
-            g.category = max(cat, key=cat.__getitem__)
-            g.category_confidence = cat[g.category]
+            bonus = cues.category_bonus(units_text(units, g))
+            logits = {k: math.log(p + 1e-9) + bonus.get(k, 0.0) for k, p in scores[i].category.items()}
+            g.category, g.category_confidence = _argmax_softmax(logits)
 
 
 def units_text(units: Units, g: Group) -> str:
@@ -408,7 +454,7 @@ def _merge_measure_bodies(units: Units, groups: list[Group]) -> list[Group]:
         if (
             prev is not None and prev.sentence == g.sentence and prev.kind == g.kind == "measure"
             and s.item in leads and not s.lead and g.clauses and prev.clauses
-            and not units.clauses[g.clauses[0]].text.startswith("对")
+            and not _parallel_target(units.clauses[g.clauses[0]].text)
         ):
             between = [c for c in s.clauses if prev.clauses[-1] < c < g.clauses[0]]
             prev.clauses += between + g.clauses
@@ -467,8 +513,8 @@ def _distinct_from_lead(units: Units, g: Group, lead: Group) -> bool:
     return (
         bool(cues.COUNT_FIGURE.search(text))
         or opener.startswith(("同时", "此外", "另外"))
-        or bool(re.search(r"力争|争取|计划", text))
-        or units.clauses[g.clauses[0]].text.startswith("对")
+        or bool(re.search(r"力争|争取|计划", text) or cues.MEASURE.search(text))
+        or _parallel_target(units.clauses[g.clauses[0]].text)
         or (g.category != lead.category and g.category_confidence >= 0.6)
     )
 
