@@ -26,6 +26,8 @@ def test_lines_cut_by_line_and_page_ends_are_joined(report) -> None:
     assert "更换损坏护栏1,140米" in para
     assert para.endswith("列入重点跟踪事项。")
     assert "损坏坏" not in report.text
+    # A wrapped paragraph that starts like a heading ("一是…") is still one paragraph.
+    assert any(ln.startswith("一是绩效目标设定不够精细") and ln.endswith("巡查记录存在缺失。") for ln in lines)
 
 
 def test_layout_spaces_between_digits_and_chinese_removed(report) -> None:
