@@ -154,3 +154,17 @@ def test_zip_without_package_parts(tmp_path: Path) -> None:
     with pytest.raises(CorruptDocument) as info:
         read_document(path)
     assert "bare.docx" in str(info.value)
+
+
+def test_table_cells_inside_content_controls(tmp_path: Path) -> None:
+    document = python_docx.Document()
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "项目支出"
+    table.cell(0, 1).text = "86.40"
+    tc = table.rows[0]._tr.findall("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}tc")[1]
+    sdt = parse_xml(f"<w:sdt {W}><w:sdtPr/><w:sdtContent/></w:sdt>")
+    tc.addprevious(sdt)
+    sdt[1].append(tc)  # the second cell now sits inside a content control
+    path = tmp_path / "sdt.docx"
+    document.save(path)
+    assert read_document(path).text == "项目支出 | 86.40"

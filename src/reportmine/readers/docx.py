@@ -138,7 +138,7 @@ class _Walker:
         for tr in tbl.iter(W + "tr"):
             if _ancestor_table(tr) is not tbl:
                 continue  # a nested table's rows are read with their cell
-            cells = [self._cell(tc) for tc in tr.findall(W + "tc")]
+            cells = [self._cell(tc) for tc in _cells(tr)]
             if any(cells):
                 rows.append(CELL_SEP.join(cells))
         return rows
@@ -148,6 +148,17 @@ class _Walker:
         if merge is not None and merge.get(W + "val") != "restart":
             return ""  # the continuation of a vertically merged cell: its text is in the first row
         return " ".join(line.replace(CELL_SEP, " ") for line in self.blocks(tc))
+
+
+def _cells(tr):
+    """The row's cells, including those wrapped in content controls."""
+    for child in tr:
+        if child.tag == W + "tc":
+            yield child
+        elif child.tag in (W + "sdt", W + "customXml"):
+            inner = child.find(W + "sdtContent") if child.tag == W + "sdt" else child
+            if inner is not None:
+                yield from _cells(inner)
 
 
 def _hidden(run) -> bool:
