@@ -25,9 +25,12 @@ from ..document import Check, Document, Figure, Span
 from ..normalize import NormalizedText
 
 _HUNDRED = Decimal(100)
-_SENTENCE_END = re.compile(r"[。！？!?\n]")
+_TERMINAL = "。！？!?；;：:”）)"
+_HEADING = re.compile(r"\s*(?:[一二三四五六七八九十]+[、.]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、](?!\d)|附件)")
 _SHARE_CUE = re.compile(r"(?:占比|比重|所占比例|占(?!用|有|地|据|领|到)[^,，;；。]{0,12}的?)(?:为|达|达到|是|约为|约)?$")
-_RATE_CUE = re.compile(r"([\u4e00-\u9fff]{2})率(?:为|达|达到|是|约为|约)?$")
+_RATE_CUE = re.compile(r"([\u4e00-\u9fff]{2})率(?:仅为|为|达|达到|是|约为|约|提高到|提升到|上升到|下降到|降至|降到)?$")
+_INNER_HEAD = re.compile(r"占(?:全部|总共|总计|全体|所有|共)?$")
+_INNER_TAIL = re.compile(r"^[\u4e00-\u9fff]{0,6}的(?:比例|比重)?(?:为)?$")
 _RATE_EXCLUDED = re.compile(r"平均|增长率|增速|同比|环比|增长|下降|利率|汇率|税率")
 _GROWTH_EXCLUDED = re.compile(r"年均|平均|每年|人均")
 _FROM = re.compile(r"(?:从|由)[^,，;；。]{0,16}$")
@@ -39,6 +42,9 @@ _STRONG_SUM = {"包括", "分别为", "分别是", "分为"}
 # The total follows the listed parts directly: 项目合计4312个 names a different thing than the list.
 _TOTAL_CUE = re.compile(r"^[,，;；]?(?:以上|上述|各项|[两三四五六七八九]项)?(合计|总计|共计|共)(?:为|达|达到|有)?$")
 _PRIOR_YEAR = re.compile(r"上年|去年|同比|上一年")
+_REACHED = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:大幅|进一步)?(?:提高|提升|增加|增长|上升|下降|降低|减少|压减|调减|调整|缩短|延长|压缩)"
+                      r"(?:到|至|为)$")
+_VERB_BIGRAMS = {"调减", "减为", "增加", "减少", "提高", "降低", "调整", "整为", "高到", "加到", "少到", "安排", "实际", "其中"}
 _COMPARED = re.compile(r"较|相比|(?<![占对])比(?![重例率])")
 _BASE_CUE = re.compile(r"(?:较|比)(?:上年|去年|上一年|同期|(?:19|20)\d{2}年)")
 _NAMED_TOTAL = re.compile(r"占(?:全部|全县|全市|全区|全省|全年)?([\u4e00-\u9fff]{2,8}?)(?:总[数量额]|总计)?的(?:比[例重])?(?:为|达|约)?$")
@@ -46,7 +52,8 @@ _NAMED_TOTAL = re.compile(r"占(?:全部|全县|全市|全区|全省|全年)?([\
 _RATE_SYNONYMS = {
     "执行": "执行|支出|支付|使用", "支付": "支付|支出|拨付", "到位": "到位|拨付|下达|到账", "完成": "完成|实现|实施",
     "核减": "核减|审减|压减|调减", "压减": "压减|核减|削减", "整改": "整改|落实", "办结": "办结|答复|办理",
-    "合格": "合格|达标", "达标": "达标|合格", "回收": "回收", "覆盖": "覆盖", "使用": "使用|支出", "节约": "节约|节省",
+    "合格": "合格|达标", "达标": "达标|合格", "回收": "回收", "覆盖": "覆盖|实现|纳入|接入",
+    "采纳": "采纳|采用|吸收", "追回": "追回|收回", "使用": "使用|支出", "节约": "节约|节省",
 }
 _PER_ITEM = re.compile(r"平均|每[个项家条年]|人均|户均|年均")
 
@@ -82,8 +89,8 @@ def check_figures(document: Document, view: NormalizedText, figures: list[Figure
 class _Context:
     def __init__(self, view: NormalizedText, figures: list[Figure]) -> None:
         self.text = view.text
-        ends = [m.end() for m in _SENTENCE_END.finditer(self.text)]
-        para_ends = [m.end() for m in re.finditer(r"\n", self.text)]
+        para_ends = _hard_breaks(self.text)
+        ends = sorted({m.end() for m in re.finditer(r"[。！？!?]", self.text)} | set(para_ends))
         self.items: list[_Item] = []
         for fig in sorted(figures, key=lambda f: f.span.start):
             start = bisect.bisect_left(view.origin, fig.span.start)
@@ -93,6 +100,8 @@ class _Context:
         for i, item in enumerate(self.items):
             item.index = i
         self.sentence_starts = [0] + ends
+        self.starts = [it.start for it in self.items]
+        self.ends = [it.end for it in self.items]
 
     # -- helpers ---------------------------------------------------------------------------
     def head(self, item: _Item) -> str:
@@ -103,10 +112,8 @@ class _Context:
         return self.text[lo : item.start]
 
     def window(self, item: _Item) -> str:
-        """Up to 20 characters before a figure, within its sentence: where its name is."""
-        lo = max(self.sentence_starts[item.sentence] if item.sentence < len(self.sentence_starts) else 0,
-                 item.start - 20)
-        return self.text[lo : item.start]
+        """Up to 20 characters before a figure, after the one before it: where its name is."""
+        return self.head(item)[-20:]
 
     def before(self, item: _Item, ok, *, sentences: int = 0) -> list[_Item]:
         """Earlier figures, nearest first, within ``sentences`` sentences back, passing ``ok``."""
@@ -121,34 +128,60 @@ class _Context:
     # -- part / total = share; cut / requested = rate ---------------------------------------
     def shares_and_rates(self) -> list[Check]:
         out = []
-        parts = set()
+        parts: set[int] = set()
         for item in self.items:
             fig = item.fig
             if fig.unit != "percent" or fig.measure_word or _bounded(fig):
                 continue
             head = self.head(item)
-            rate = _RATE_CUE.search(head)
             if re.search(r"(?:从|由)$", head):
                 continue  # 比重从26.7%提高到52.1%: a share that changed, not a part of a stated total
-            if _SHARE_CUE.search(head):
-                relation = "share"
-            elif rate and not _RATE_EXCLUDED.search(head) and fig.direction is None:
-                relation = "rate"
-            else:
+            inner = self._share_of_stated_total(item)
+            if inner is not None:
+                parts.add(inner[0].index)
+                out.append(_ratio_check("share", inner[0], inner[1], item))
                 continue
-            near = self.before(item, lambda o: o.fig.unit in ("count", "CNY", "other"))
-            if not near or not self._adjacent(near[0], item) or _bounded(near[0].fig):
+            found = self._share_part(item, head) or self._rate_part(item, head)
+            if found is None:
                 continue
-            if relation == "share" and near[0].fig.direction:
-                continue  # 比上年增加5038亿元,其中…占44%: the share is of something unstated
-            part = near[0]
-            if relation == "rate" and not _names_rate(rate.group(1), self.head(part) + (part.fig.label or "")):
-                continue  # 办结率 says nothing about 政协提案3542件: the rate must name what the part counts
+            relation, part = found
             parts.add(part.index)
             check = self._ratio(relation, item, part, parts)
             if check:
                 out.append(check)
         return out
+
+    def _share_part(self, pct: _Item, head: str) -> tuple[str, _Item] | None:
+        """``2258个,占比91.38%``: the part ends the clause before the share."""
+        if not _SHARE_CUE.search(head):
+            return None
+        near = self.before(pct, lambda o: o.fig.unit in ("count", "CNY", "other"))
+        if not near or not self._adjacent(near[0], pct) or _bounded(near[0].fig) or near[0].fig.direction:
+            return None  # 比上年增加5038亿元,其中…占44%: the share is of something unstated
+        return "share", near[0]
+
+    def _rate_part(self, pct: _Item, head: str) -> tuple[str, _Item] | None:
+        """``已完成整改9项,正在整改2项,整改完成率为81.82%``: the part is what the rate names."""
+        rate = _RATE_CUE.search(head)
+        if not rate or _RATE_EXCLUDED.search(head) or pct.fig.direction is not None:
+            return None
+        for other in self.before(pct, lambda o: o.fig.unit in ("count", "CNY", "other"), sentences=1):
+            if _bounded(other.fig) or other.fig.value_max is not None:
+                continue
+            if _names_rate(rate.group(1), self.head(other) + (other.fig.label or "")):
+                return "rate", other
+        return None  # 办结率 says nothing about 政协提案3542件: no figure names what is counted
+
+    def _share_of_stated_total(self, pct: _Item) -> tuple[_Item, _Item] | None:
+        """``量化指标5个,占全部12个指标的41.67%``: the total sits inside the share phrase."""
+        if pct.index < 2 or not _INNER_TAIL.search(self.head(pct)):
+            return None
+        total, part = self.items[pct.index - 1], self.items[pct.index - 2]
+        if not _INNER_HEAD.search(self.head(total)) or total.sentence != pct.sentence:
+            return None
+        if total.fig.unit != part.fig.unit or total.fig.measure_word != part.fig.measure_word:
+            return None
+        return part, total
 
     def _adjacent(self, part: _Item, pct: _Item) -> bool:
         """The part ends the clause right before the percentage, or shares its clause."""
@@ -205,7 +238,7 @@ class _Context:
         if after_change is not None and near and _TO.search(self.head(after_change)) and _FROM.search(self.head(near[0])):
             return near[0], after_change  # 由45%下降3个百分点至42%
         if len(near) < 2:
-            return None
+            return self._implied_before(change, near, same_kind) if near else None
         b, a = near[0], near[1]
         head_b = self.head(b)
         if _COMPARED.search(head_b) and not _FROM.search(head_b):
@@ -217,6 +250,30 @@ class _Context:
             return a, b
         if _ASKED_GRANTED[0].search(head_a) and _ASKED_GRANTED[1].search(head_b):
             return a, b
+        return None
+
+    def _implied_before(self, change: _Item, near: list[_Item], same_kind) -> tuple[_Item, _Item] | None:
+        """The earlier value stated in an earlier sentence.
+
+        ``覆盖率60.29%。整改后…覆盖率提高到86.76%，提高26.47个百分点``: the same name reached a
+        new value; ``预算安排2,850万元…调减为2,718万元，较2022年减少132万元``: the base is the
+        figure of the year the comparison names.
+        """
+        after = near[0]
+        reached = _REACHED.search(self.head(after))
+        if reached:
+            for other in self.before(after, same_kind, sentences=1):
+                if reached.group(1) in self.window(other):
+                    return other, after
+        base = _BASE_CUE.search(self.head(change))
+        year = _base_year(base.group(0), after.fig.period) if base else None
+        if year is not None:
+            same_year = [o for o in self.before(after, same_kind, sentences=3) if _year(o.fig.period) == year]
+            named = _bigrams(self.head(after))
+            scored = [(len(named & _bigrams(self.window(o))), -i, o) for i, o in enumerate(same_year)]
+            best = max(scored, default=None, key=lambda t: (t[0], t[1]))
+            if best is not None and (best[0] > 0 or len(same_year) == 1):
+                return best[2], after  # the 2022 figure named like the new one (预算 … 预算)
         return None
 
     def _next_in_sentence(self, item: _Item, ok) -> _Item | None:
@@ -283,28 +340,48 @@ class _Context:
         return out
 
     def _sum_after(self, cue: re.Match[str]) -> list[Check]:
-        """``T个, 其中/包括 A个、B个、C个``: the parts follow the cue to the sentence end."""
+        """``T个, 其中/包括 A个、B个、C个``: the parts follow the cue, to the end of the list.
+
+        After 包括/分别为 the list ends where its 、-run ends (or at ；/。) and a mismatch is
+        reported; after 其中 the parts may be a subset, so only a run of parts that adds up to
+        the total is reported (as consistent).
+        """
         pos = cue.end()
-        after = [it for it in self.items if it.start >= pos]
-        if not after:
+        lo = bisect.bisect_left(self.starts, pos)
+        if lo == len(self.items):
             return []
-        first = after[0]
+        first = self.items[lo]
         if self.text.count("。", pos, first.start) or "\n" in self.text[pos : first.start]:
             return []
         strong = cue.group(1) in _STRONG_SUM
-        stop = re.compile(r"[;；]" if strong else r"$^").search(self.text, pos)
-        limit = stop.start() if stop else len(self.text)
-        sentence_parts = [it for it in after if it.sentence == first.sentence and it.start < limit]
+        limit = self._list_end(pos, strong)
+        listed = [it for it in self.items[lo:] if it.sentence == first.sentence and it.start < limit]
+        prior = self.items[: bisect.bisect_left(self.ends, cue.start() + 1)]
         out = []
-        for unit_items in _group_parts(sentence_parts):
-            prior = [it for it in self.items if it.end <= cue.start()]
+        for unit_items in _group_parts(listed):
             total = _nearest_total(prior, unit_items[0], first.sentence, first.paragraph)
             if total is None:
                 continue
-            check = _sum_check(total, unit_items)
-            if check.consistent or (strong and total.sentence == first.sentence):
-                out.append(check)
+            if strong:
+                if total.sentence == first.sentence or _sum_check(total, unit_items).consistent:
+                    out.append(_sum_check(total, unit_items))
+                continue
+            for n in range(len(unit_items), 1, -1):  # the longest run of parts that adds up
+                check = _sum_check(total, unit_items[:n])
+                if check.consistent:
+                    out.append(check)
+                    break
         return out
+
+    def _list_end(self, pos: int, strong: bool) -> int:
+        stop = re.compile(r"[;；。\n]" if strong else r"[。\n]").search(self.text, pos)
+        end = stop.start() if stop else len(self.text)
+        if strong:
+            last_dun = self.text.rfind("、", pos, end)
+            comma = re.compile(r"[,，]").search(self.text, last_dun if last_dun >= 0 else end, end)
+            if last_dun >= 0 and comma:
+                end = comma.start()  # 包括A7个、B5个、C2个，量化指标12个: the list ends at the comma
+        return end
 
     def _sum_before(self) -> list[Check]:
         """``A个、B个和C个, 合计T个``: the parts precede a total cue in the same sentence."""
@@ -333,7 +410,7 @@ def _ratio_check(relation: str, part: _Item, total: _Item, pct: _Item) -> Check:
     tol = (high - low) / 2 + pct.res
     ok = abs(computed - p) <= tol
     name = "占比" if relation == "share" else "比率"
-    why = (f"{name}: {part.fig.text} ÷ {total.fig.text} = {_fmt(computed)}%，文中为{pct.fig.text}，"
+    why = (f"{name}: {_plain(part.fig)} ÷ {_plain(total.fig)} = {_fmt(computed)}%，文中为{_plain(pct.fig)}，"
            f"按印出位数允许误差 ±{_fmt(tol)}")
     return _check(relation, (part, total, pct), p, computed, tol, ok, why)
 
@@ -344,7 +421,7 @@ def _difference_check(a: _Item, b: _Item, change: _Item) -> Check:
     tol = a.res + b.res + change.res
     ok = abs(computed - stated) <= tol
     word = "增加" if change.fig.direction == "up" else "减少"
-    why = (f"差额: {b.fig.text} − {a.fig.text} = {_fmt_like(computed, change)}，文中{word}{change.fig.text}，"
+    why = (f"差额: {_plain(b.fig)} − {_plain(a.fig)} = {_fmt_like(computed, change)}，文中{word}{_plain(change.fig)}，"
            f"允许误差 ±{_fmt_like(tol, change)}")
     return _check("difference", (a, b, change), stated, computed, tol, ok, why)
 
@@ -357,7 +434,7 @@ def _growth_check(base: _Item, level: _Item, pct: _Item) -> Check:
     low = ((b - level.res) / (a + base.res) - 1) * _HUNDRED
     tol = (high - low) / 2 + pct.res
     ok = abs(computed - stated) <= tol
-    why = (f"增幅: {level.fig.text} ÷ {base.fig.text} − 1 = {_fmt(computed)}%，文中为{pct.fig.text}"
+    why = (f"增幅: {_plain(level.fig)} ÷ {_plain(base.fig)} − 1 = {_fmt(computed)}%，文中为{_plain(pct.fig)}"
            f"（{'增' if stated >= 0 else '降'}），允许误差 ±{_fmt(tol)}")
     return _check("growth", (base, level, pct), stated, computed, tol, ok, why)
 
@@ -366,7 +443,7 @@ def _sum_check(total: _Item, parts: list[_Item]) -> Check:
     computed = sum((p.fig.value for p in parts), Decimal(0))
     tol = total.res + sum((p.res for p in parts), Decimal(0))
     ok = abs(computed - total.fig.value) <= tol
-    why = (f"合计: {' + '.join(p.fig.text for p in parts)} = {_fmt_like(computed, total)}，文中为{total.fig.text}，"
+    why = (f"合计: {' + '.join(_plain(p.fig) for p in parts)} = {_fmt_like(computed, total)}，文中为{_plain(total.fig)}，"
            f"允许误差 ±{_fmt_like(tol, total)}")
     return _check("sum", (total, *parts), total.fig.value, computed, tol, ok, why)
 
@@ -420,7 +497,7 @@ def _bounded(fig: Figure) -> bool:
 
 def _resolution(fig: Figure) -> Decimal:
     """Half a unit of the figure's last printed digit, in its value's units (yuan for money)."""
-    text = unicodedata.normalize("NFKC", fig.text)
+    text = _plain(fig)
     m = re.search(r"\d[\d,]*(?:\.(\d+))?", text)
     if m is None:
         decimals = len(text.split("点", 1)[1]) if "点" in text else 0
@@ -433,6 +510,20 @@ def _resolution(fig: Figure) -> Decimal:
     if fig.unit == "count" and scale == 1 and not decimals:
         return Decimal(0)  # counts are exact
     return Decimal(5) / Decimal(10) ** (decimals + 1) * scale
+
+
+def _bigrams(text: str) -> set[str]:
+    han = re.sub(r"[^\u4e00-\u9fff]", " ", text)
+    return {w[i : i + 2] for w in han.split() for i in range(len(w) - 1)} - _VERB_BIGRAMS
+
+
+def _base_year(cue: str, period: str | None) -> int | None:
+    """较2022年 -> 2022; 较上年 -> the year before ``period``."""
+    m = re.search(r"(?:19|20)\d{2}", cue)
+    if m:
+        return int(m.group(0))
+    current = _year(period)
+    return current - 1 if current is not None else None
 
 
 def _year(period: str | None) -> int | None:
@@ -449,6 +540,25 @@ def _round(value: Decimal) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-min(digits, 10)))
 
 
+def _hard_breaks(text: str) -> list[int]:
+    """Line ends that end a paragraph. The view keeps a wrapped line whose start looked like a
+    heading (（二）关于…480人 / ，发现…) unjoined; such a break is still inside a sentence."""
+    out = []
+    for m in re.finditer(r"\n", text):
+        line_start = text.rfind("\n", 0, m.start()) + 1
+        line = text[line_start : m.start()].rstrip()
+        following = text[m.end() : m.end() + 8]
+        if (not line or line[-1] in _TERMINAL or len(line) < 20 or not following.strip()
+                or _HEADING.match(following)):
+            out.append(m.end())
+    return out
+
+
+def _plain(fig: Figure) -> str:
+    """The figure as printed, half-width and without the line breaks a PDF put inside it."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", fig.text))
+
+
 def _names_rate(stem: str, where: str) -> bool:
     return bool(re.search(_RATE_SYNONYMS.get(stem, re.escape(stem)), where))
 
@@ -459,7 +569,7 @@ def _is_change_like(other: _Item, change: _Item) -> bool:
 
 def _fmt_like(value: Decimal, like: _Item) -> str:
     """``value`` written in the unit ``like`` was printed in (亿元, 万元, 个…)."""
-    text = unicodedata.normalize("NFKC", like.fig.text)
+    text = _plain(like.fig)
     m = re.search(r"\d[\d,]*(?:\.\d+)?", text)
     if m is None:
         return _fmt(value)

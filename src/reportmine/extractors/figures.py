@@ -99,7 +99,7 @@ _FIGURE_RE = re.compile(
     rf"|(?P<big>[两三四五六七八九十]{{1,2}})大(?P<bigw>{_BIG_WORDS})"
     rf"|(?P<n1>{_NUM})(?P<x1>余|多|几)?(?P<m1>{_MULT_RE})?"
     rf"(?:(?P<u1>%|个|家|项|条|年|元|万元|亿元)?(?P<sep>[-~—–至到])(?P<n2>{_NUM})(?P<x2>余|多|几)?(?P<m2>{_MULT_RE})?)?"
-    rf"(?P<y>余|多)?{_UNIT}?"
+    rf"(?P<y>余|多)?(?P<nl>\n[ \t]*)?{_UNIT}?"  # a hard-wrapped line may split 5 / 个
 )
 
 # ---- qualifier, direction and label cues ----
@@ -213,7 +213,8 @@ class _Finder:
         unit, measure, value, value_max = self._unit(m, value, value_max)
         if unit is None or self._blocked(m.start(), unit) or self._excluded(m, unit, value):
             return None
-        return self._build(m.start(), m.end(), value, unit, value_max, measure, approx, last_end)
+        end = m.start("nl") if m.group("nl") and not m.group("U") else m.end()
+        return self._build(m.start(), end, value, unit, value_max, measure, approx, last_end)
 
     def _word_figure(self, m: re.Match[str], last_end: int) -> Figure | None:
         """百分之十五, 七成 (70 %), 一半 (50 %), 半年 (0.5 years)."""
