@@ -1,0 +1,166 @@
+"""Statements: units, kinds, granularity, spans. Texts here are invented for the tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import pathlib
+import subprocess
+import sys
+
+import pytest
+
+from reportmine.document import Document
+from reportmine.extractors import statements, structure
+from reportmine.normalize import normalize
+
+WORK_REPORT = """临川县2023年预算绩效管理工作总结
+
+一、工作开展情况
+（一）扎实推进事前评估。全年对58个新增项目开展事前绩效评估，核减预算资金612.40万元，评估结果作为预算安排的重要依据。
+（二）加强运行监控。督促单位对偏离目标的项目及时纠偏，进一步落实支出责任。
+
+二、存在问题
+一是部分单位绩效目标设置不够科学，指标量化程度不高。二是绩效自评质量有待提高，问题分析流于形式。三是专业人员不足，第三方机构执业水平参差不齐。
+
+三、下一步工作计划
+（一）强化结果应用。一是健全评价结果与预算安排挂钩机制。对绩效差的项目一律压减预算，对连续两年评价为差的项目予以取消。二是加强绩效培训。
+（二）提高认识。各单位要牢固树立花钱必问效的理念，将绩效管理贯穿预算管理全过程。
+"""
+
+
+def _extract(text: str, doc_type: str | None = None) -> tuple[Document, list]:
+    doc = Document(id="t", source="t.txt", format="txt", text=text)
+    view = normalize(text)
+    structure.annotate(doc, view)
+    if doc_type:
+        doc.doc_type = doc_type
+    return doc, statements.find_statements(doc, view)
+
+
+def _by_kind(found: list, kind: str) -> list[str]:
+    return [s.text for s in found if s.kind == kind]
+
+
+def test_spans_point_into_the_original_text() -> None:
+    doc, found = _extract(WORK_REPORT)
+    assert found
+    for s in found:
+        assert doc.text[s.span.start : s.span.end] == s.text
+        assert 0 < s.confidence <= 1
+        assert s.category in ("budget", "policy", "management")
+
+
+def test_issues_come_from_the_problem_section_one_per_point() -> None:
+    _, found = _extract(WORK_REPORT)
+    issues = _by_kind(found, "issue")
+    assert any("绩效目标设置不够科学" in t for t in issues)
+    assert any("绩效自评质量有待提高" in t for t in issues)
+    assert any("专业人员不足" in t for t in issues)
+    assert any("参差不齐" in t for t in issues)
+    assert not any(t.startswith(("一是", "二是")) for t in issues), "list markers are not part of the text"
+    assert not any("存在问题" == t for t in issues), "a section title is no statement"
+
+
+def test_past_work_is_not_a_measure_and_plans_are() -> None:
+    _, found = _extract(WORK_REPORT)
+    measures = _by_kind(found, "measure")
+    assert not any("事前绩效评估" in t or "及时纠偏" in t for t in measures)
+    assert any("挂钩机制" in t for t in measures)
+    assert any("加强绩效培训" in t for t in measures)
+    assert any(t.startswith("对绩效差的项目") for t in measures)
+    assert any(t.startswith("对连续两年") for t in measures), "parallel 对… targets are separate measures"
+    assert "提高认识" not in measures, "a bare label is no statement"
+
+
+def test_section_path_is_recorded() -> None:
+    _, found = _extract(WORK_REPORT)
+    issue = next(s for s in found if s.kind == "issue")
+    assert "存在问题" in issue.section
+
+
+def test_ascii_punctuation_gives_the_same_statements() -> None:
+    ascii_text = WORK_REPORT.replace("，", ",").replace("；", ";").replace("：", ":")
+    _, full = _extract(WORK_REPORT)
+    _, half = _extract(ascii_text)
+    assert [(s.kind, s.span.start, s.span.end) for s in full] == [(s.kind, s.span.start, s.span.end) for s in half]
+
+
+def test_one_line_web_copy_with_inline_headings() -> None:
+    one_line = (
+        "现将有关情况报告如下: 一、主要成效 全年完成重点评价12个,涉及资金3.5亿元。 "
+        "二、存在问题 1.预算编制精细化程度不够。部分项目测算依据不充分,执行率偏低。 "
+        "三、下一步工作 1.全面推进成本绩效分析。2.完善绩效指标体系。"
+    )
+    _, found = _extract(one_line)
+    assert any("精细化程度不够" in s.text for s in found if s.kind == "issue")
+    assert any("执行率偏低" in s.text for s in found if s.kind == "issue")
+    assert any("完善绩效指标体系" in s.text for s in found if s.kind == "measure")
+    assert not [s for s in found if "重点评价12个" in s.text]
+
+
+def test_inline_list_of_advice_is_split() -> None:
+    text = (
+        "二、评价发现的问题及建议\n"
+        "评价组针对项目管理中的薄弱环节，提出了建立资金使用台账制度、实行项目季度调度和调整补助发放方式等意见建议。\n"
+    )
+    _, found = _extract(text, doc_type="evaluation_report")
+    recs = _by_kind(found, "recommendation")
+    assert "建立资金使用台账制度" in recs
+    assert "实行项目季度调度" in recs
+    assert "调整补助发放方式" in recs
+
+
+def test_listed_problems_are_split() -> None:
+    text = "三、评价结论\n总体来看，项目基本完成年度目标，但也存在资金拨付进度偏慢、绩效目标不够细化、档案管理不规范等问题。\n"
+    _, found = _extract(text, doc_type="evaluation_report")
+    issues = _by_kind(found, "issue")
+    assert issues == ["资金拨付进度偏慢", "绩效目标不够细化", "档案管理不规范"]
+
+
+def test_reply_points_and_title() -> None:
+    text = (
+        "关于县十六届人大二次会议第0135号建议的答复\n\n"
+        "刘敏代表：\n\n"
+        "您提出的《关于规范政府购买服务绩效管理的建议》收悉。现答复如下：\n\n"
+        "一、关于建立购买服务绩效评价制度\n"
+        "我局已起草《购买服务绩效评价暂行办法》，预计年底前印发实施。\n\n"
+        "联系人：孙伟\n"
+    )
+    _, found = _extract(text, doc_type="proposal_reply")
+    recs = _by_kind(found, "recommendation")
+    assert "规范政府购买服务绩效管理" in recs
+    assert "建立购买服务绩效评价制度" in recs
+    assert not [s for s in found if "联系人" in s.text or "刘敏" in s.text]
+
+
+def test_rectification_statement_spans_its_count() -> None:
+    text = "一、工作成效\n全年开展重点评价15个，形成意见建议63条，现已全部落实整改。\n二、存在问题\n部分单位整改不够及时。\n"
+    _, found = _extract(text)
+    rect = [s for s in found if s.kind == "rectification"]
+    assert len(rect) == 1
+    assert rect[0].text.startswith("形成意见建议63条")
+
+
+def test_empty_text_has_no_statements() -> None:
+    assert _extract("")[1] == []
+    assert _extract("\n\n  \n")[1] == []
+
+
+GOLD = pathlib.Path("/work/shared/corpora/gold")
+
+
+@pytest.mark.skipif(not GOLD.is_dir(), reason="shared development gold not on this machine")
+def test_reference_gold_floor() -> None:
+    """The reference scorer's statement matching on the development gold stays above a floor."""
+    scorer = pathlib.Path("/work/shared/tools/score_extract.py")
+    exe = pathlib.Path(sys.executable).with_name("reportmine")
+    if not scorer.exists() or not exe.exists():
+        pytest.skip("reference scorer or installed CLI missing")
+    out = subprocess.run(
+        [sys.executable, str(scorer), str(exe), str(GOLD), str(GOLD.parent / "seeds"), "--only", "statements"],
+        capture_output=True, text=True, timeout=600, env={**os.environ, "PYTHONWARNINGS": "ignore"},
+    ).stdout
+    f1 = {line.split("]")[0].split("[")[1]: float(line.split("F1 ")[1].split()[0]) for line in out.splitlines()
+          if line.startswith("statements[")}
+    assert f1.get("issue", 0) >= 0.85 and f1.get("measure", 0) >= 0.80, json.dumps(f1)
