@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from .document import Document
 from .normalize import normalize
-from .segmentation import search_tokens
+from .segmentation import segment
 
 _BREAK = re.compile(r"[^\n。！？!?]*[。！？!?]?")
 MAX_PASSAGE = 240  # characters: long enough for a point with its figures, short enough to cite
@@ -33,6 +33,7 @@ def passages(document: Document) -> list[Passage]:
     out: list[Passage] = []
     view = normalize(document.text)
     text = view.text
+    words = segment(text)  # shared with the statement classifier: one jieba pass per document
     for m in _BREAK.finditer(text):
         start, end = m.span()
         while start < end and text[start].isspace():
@@ -41,7 +42,7 @@ def passages(document: Document) -> list[Passage]:
             continue
         for s in range(start, end, MAX_PASSAGE):
             e = min(end, s + MAX_PASSAGE)
-            tokens = search_tokens(text[s:e])
+            tokens = words.search_words_in(s, e)
             if tokens:
                 out.append(Passage(*view.to_original(s, e), " ".join(tokens)))
     return out

@@ -6,6 +6,8 @@ jieba's dictionary is loaded once per process and the domain words are always kn
 
 from __future__ import annotations
 
+import bisect
+import functools
 import logging
 import re
 import threading
@@ -50,3 +52,50 @@ def search_tokens(text: str) -> list[str]:
     (MEASURED.md), so the index and the queries are both cut this way.
     """
     return [w for w in _jieba().lcut_for_search(text) if not _PUNCT_OR_SPACE.match(w)]
+
+
+class Segmented:
+    """A text cut once into precise-mode words with their offsets.
+
+    The search index, the statement classifier and retrieval all need the words of the same
+    document; cutting once and slicing by span keeps jieba — the costliest step of ingest —
+    to a single pass per document.
+    """
+
+    __slots__ = ("text", "words", "starts", "ends")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.words: list[str] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+        for word, start, end in _jieba().tokenize(text):
+            if not _PUNCT_OR_SPACE.match(word):
+                self.words.append(word)
+                self.starts.append(start)
+                self.ends.append(end)
+
+    def words_in(self, start: int, end: int) -> list[str]:
+        """Words lying inside ``[start, end)`` (a word cut by the span's edge is left out)."""
+        lo = bisect.bisect_left(self.starts, start)
+        hi = bisect.bisect_right(self.ends, end, lo=lo)
+        return self.words[lo:hi]
+
+    def search_words_in(self, start: int, end: int) -> list[str]:
+        """Search-mode words inside the span: each word plus its dictionary sub-words, as
+        jieba's cut_for_search gives them, derived without cutting the text again."""
+        freq = _jieba().dt.FREQ
+        out: list[str] = []
+        for word in self.words_in(start, end):
+            if len(word) > 2:
+                for n in (2, 3):
+                    if len(word) > n:
+                        out.extend(g for g in (word[i:i + n] for i in range(len(word) - n + 1)) if freq.get(g))
+            out.append(word)
+        return out
+
+
+@functools.lru_cache(maxsize=4)
+def segment(text: str) -> Segmented:
+    """The words of ``text``, cut once per process however many stages ask (small LRU cache)."""
+    return Segmented(text)
