@@ -42,9 +42,10 @@ _STRONG_SUM = {"包括", "分别为", "分别是", "分为"}
 # The total follows the listed parts directly: 项目合计4312个 names a different thing than the list.
 _TOTAL_CUE = re.compile(r"^[,，;；]?(?:以上|上述|各项|[两三四五六七八九]项)?(合计|总计|共计|共)(?:为|达|达到|有)?$")
 _PRIOR_YEAR = re.compile(r"上年|去年|同比|上一年")
-_REACHED = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:大幅|进一步)?(?:提高|提升|增加|增长|上升|下降|降低|减少|压减|调减|调整|缩短|延长|压缩)"
+_REACHED = re.compile(r"([\u4e00-\u9fff]{2,4}?)(?:大幅|进一步)?(?:提高|提升|增加|增长|上升|下降|降低|减少|压减|调减|调整|缩短|延长|压缩|增|降)"
                       r"(?:到|至|为)$")
 _VERB_BIGRAMS = {"调减", "减为", "增加", "减少", "提高", "降低", "调整", "整为", "高到", "加到", "少到", "安排", "实际", "其中"}
+_BARE_GROWTH = re.compile(r"^[,，、]?(?:同比|较上年|比上年)?(?:增长|增幅|增加|提高|下降|降幅|减少|降低|上升)(?:了|为|达)?$")
 _COMPARED = re.compile(r"较|相比|(?<![占对])比(?![重例率])")
 _BASE_CUE = re.compile(r"(?:较|比)(?:上年|去年|上一年|同期|(?:19|20)\d{2}年)")
 _NAMED_TOTAL = re.compile(r"占(?:全部|全县|全市|全区|全省|全年)?([\u4e00-\u9fff]{2,8}?)(?:总[数量额]|总计)?的(?:比[例重])?(?:为|达|约)?$")
@@ -248,6 +249,8 @@ class _Context:
             return a, b
         if _BEFORE_AFTER[0].search(head_a) and _BEFORE_AFTER[1].search(head_b):
             return a, b
+        if _REACHED.search(head_b):
+            return a, b  # 概算为3.2亿元,施工图预算增至3.86亿元,增加0.66亿元
         if _ASKED_GRANTED[0].search(head_a) and _ASKED_GRANTED[1].search(head_b):
             return a, b
         return None
@@ -297,8 +300,9 @@ class _Context:
             if not level or level[0].sentence != item.sentence or _bounded(level[0].fig):
                 continue
             pair = self._growth_pair(item, level[0])
-            if pair is not None:
-                out.append(_growth_check(pair[0], pair[1], item))
+            if pair is None or not _plausible_growth(pair[0].fig.value, pair[1].fig.value):
+                continue
+            out.append(_growth_check(pair[0], pair[1], item))
         return out
 
     def _growth_pair(self, pct: _Item, level: _Item) -> tuple[_Item, _Item] | None:
@@ -310,6 +314,11 @@ class _Context:
             current = self.before(level, same_kind)
             if current and current[0].sentence == level.sentence:
                 return level, current[0]
+        if _REACHED.search(self.head(level)) and _BARE_GROWTH.search(self.head(pct)):  # …增至3.86亿元,增幅20.63%
+            earlier = self.before(level, lambda o: o.fig.unit == level.fig.unit and o.fig.direction is None
+                                  and o.fig.measure_word == level.fig.measure_word and not _bounded(o.fig))
+            if earlier:
+                return earlier[0], level
         base = self._growth_base(pct, level)
         return (base, level) if base is not None else None
 
@@ -510,6 +519,11 @@ def _resolution(fig: Figure) -> Decimal:
     if fig.unit == "count" and scale == 1 and not decimals:
         return Decimal(0)  # counts are exact
     return Decimal(5) / Decimal(10) ** (decimals + 1) * scale
+
+
+def _plausible_growth(base: Decimal, level: Decimal) -> bool:
+    """Amounts ten times apart are no base and level of one series (42万元/人 vs 5.67万亿元)."""
+    return base > 0 and level > 0 and Decimal("0.1") < level / base < 10
 
 
 def _bigrams(text: str) -> set[str]:
