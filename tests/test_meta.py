@@ -176,3 +176,9 @@ def test_reply_without_title_line_has_no_title():
     assert doc.doc_type == "proposal_reply"
     assert (doc.meta.delegate, doc.meta.proposal_no, doc.meta.date) == ("刘海燕", "0231", "2023-08-01")
     assert doc.meta.issuer == "江宁州住房和城乡建设局"
+
+
+def test_region_from_a_recurring_name_when_no_organ_names_it():
+    text = "全县各校完成自评。\n桃源县共有中小学42所，覆盖学生3.1万人。\n在桃源县，营养餐覆盖率达到100%。"
+    assert find_region(normalize(text).text, [""]) == "桃源县"
+    assert find_region("全县情况良好。", [""]) is None

@@ -22,6 +22,7 @@ MUNICIPALITIES = frozenset(PROVINCES[:4])
 _PROVINCE_RE = re.compile("|".join(sorted(PROVINCES, key=len, reverse=True)))
 
 CJK = "\u4e00-\u9fff"
+CJK_CLASS = f"[{CJK}]"
 _SUFFIX_CHARS = "省市县区旗盟州"
 # Characters no place name contains: they mark the words around one (财政局关于区…, 2023年).
 _NON_NAME_CHARS = "局厅委的于是在与及对为年月日号届次第将把被了等部处科股室"
@@ -70,7 +71,7 @@ def find_region(text: str, anchors: list[str]) -> str | None:
     level = _self_level(text)
     if level == "国":
         return "全国"
-    places = _place_candidates(text, anchors)
+    places = _place_candidates(text, anchors) or _loose_places(text)
     if not places:
         return None
     unit = None
@@ -109,6 +110,16 @@ def _place_candidates(text: str, anchors: list[str]) -> list[str]:
 
 def _not_place(name: str) -> bool:
     return bool(_NOT_PLACE.match(name) or _NOT_UNIT_AREA.search(name))
+
+
+def _loose_places(text: str) -> list[str]:
+    """Last resort: names that start a clause (after punctuation or 在/对/与 …) and recur."""
+    counts: Counter[str] = Counter()
+    for m in re.finditer(rf"(?:^|(?<=[^{CJK}])|(?<=[在对与和向由于]))(?={CJK_CLASS})", text, re.M):
+        found = _UNIT.match(text, m.start())
+        if found and not _not_place(found.group()) and text[found.end():found.end() + 1] not in ("级", "域"):
+            counts[found.group()] += 1
+    return [p for p, n in counts.items() if n >= 2 and len(p) >= 3]
 
 
 def _first_chain(line: str) -> list[str]:
