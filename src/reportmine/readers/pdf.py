@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..document import Page, Span
 from ..errors import CorruptDocument, EmptyDocument, EncryptedDocument, NoTextLayer
-from ..normalize import _soft_breaks
+from ..normalize import _HEADING_START, _STANDALONE
 from . import ReadResult
 
 log = logging.getLogger(__name__)
@@ -44,12 +44,22 @@ _PAGE_NUMBER = re.compile(
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
 _NO_PAGES = re.compile(rb"/Type\s*/Pages\b[^>]*/Count\s+0\b|/Count\s+0\b[^>]*/Type\s*/Pages\b")
 _PAGE_OBJECT = re.compile(rb"/Type\s*/Page(?![a-zA-Z])")
+_LEADING_WORD = re.compile(r"[0-9A-Za-z.,%/:\-]+")
 _ZONE = 2  # lines at the top and at the bottom of a page where running headers and footers sit
 
 
 @dataclass(slots=True)
+class _Line:
+    text: str
+    left: float = math.nan  # left edge of its first character (nan when unknown)
+    right: float = math.nan  # right edge of its last character
+    size: float = 0.0  # the characters' height, about the font size
+
+
+@dataclass(slots=True)
 class _PageText:
-    lines: list[str] = field(default_factory=list)
+    lines: list[_Line] = field(default_factory=list)
+    width: float = 0.0
     garbled: str = ""  # why the page's text is unusable, if it is
     images: bool = False  # an image-only page (only looked at when the page has no text)
 
@@ -71,15 +81,16 @@ def read(path: Path, data: bytes) -> ReadResult:
         if count == 0:
             raise EmptyDocument(path, "the PDF has no pages")
         pages = [_read_page(pdf, i, path) for i in range(count)]
-        title = _title(pdf, next((p.lines for p in pages if p.lines), []))
+        title = _title(pdf, next(([ln.text for ln in p.lines] for p in pages if p.lines), []))
     finally:
         pdf.close()
     if not any(p.lines for p in pages):
         if any(p.images for p in pages):
             raise NoTextLayer(path, f"a scanned PDF: its {count} page(s) are images with no text layer; run OCR first")
         raise EmptyDocument(path, f"none of the PDF's {count} page(s) carries any text")
-    _strip_running_lines([p.lines for p in pages])
-    text, spans = _assemble([p.lines for p in pages])
+    for page, drop in zip(pages, _running_drops([[ln.text for ln in p.lines] for p in pages])):
+        page.lines = [ln for i, ln in enumerate(page.lines) if i not in drop]
+    text, spans = _assemble(pages)
     result = ReadResult(text=text, title=title)
     for number, (page, span) in enumerate(zip(pages, spans), start=1):
         result.pages.append(Page(number=number, span=span, garbled=bool(page.garbled)))
@@ -135,9 +146,10 @@ def _read_page(pdf, index: int, path: Path) -> _PageText:
         finally:
             textpage.close()
         images = not lines and _has_images(page, pdfium)
+        width = page.get_width()
     finally:
         page.close()
-    return _PageText(lines=lines, garbled=garbled if lines else "", images=images)
+    return _PageText(lines=lines, width=width, garbled=garbled if lines else "", images=images)
 
 
 def _has_images(page, pdfium) -> bool:
@@ -147,41 +159,65 @@ def _has_images(page, pdfium) -> bool:
 # ---------------------------------------------------------------- lines, rows and cells
 
 
-def _layout_lines(textpage, raw: str) -> list[str]:
-    """The page's lines with spaces resolved; every char index of ``raw`` is a textpage index."""
-    aligned = len(raw) == textpage.count_chars()  # surrogate pairs would shift indices: skip the repair
-    lines: list[str] = []
+def _layout_lines(textpage, raw: str) -> list[_Line]:
+    """The page's lines with spaces resolved, each with where it starts and ends on the page."""
+    at = _index_map(raw, textpage.count_chars())
+    lines: list[_Line] = []
     base = 0
     for line in raw.split("\n"):
-        body = line.rstrip("\r")
-        if aligned and " " in body.strip(" "):
-            lines.extend(_split_row(textpage, body, base))
+        body = line.rstrip("\r").rstrip(" ")
+        first = base + len(body) - len(body.lstrip(" "))
+        if at is None:
+            rows = [(body, -1, -1)]
+        elif " " in body.lstrip(" "):
+            rows = _split_row(textpage, body, base, first, at)
         else:
-            lines.append(body)
+            rows = [(body, first, base + len(body) - 1)]
+        for text, start, last in rows:
+            text = _CONTROL.sub("", text).strip()
+            if text:
+                lines.append(_Line(text, *_edges(textpage, at(start), at(last))) if at and last >= start >= 0 else _Line(text))
         base += len(line) + 1
-    cleaned = (_CONTROL.sub("", ln).strip() for ln in lines)
-    return [ln for ln in cleaned if ln]
+    return lines
 
 
-def _split_row(textpage, line: str, base: int) -> list[str]:
-    rows: list[str] = []
+def _index_map(raw: str, count: int):
+    """Python index -> pdfium char index: pdfium counts a character beyond U+FFFF twice."""
+    if count == len(raw):
+        return lambda i: i
+    astral = [i for i, c in enumerate(raw) if ord(c) > 0xFFFF]
+    if count != len(raw) + len(astral):
+        return None  # no reliable mapping: keep pdfium's text as it is
+    return lambda i: i + bisect.bisect_left(astral, i)
+
+
+def _edges(textpage, first: int, last: int) -> tuple[float, float, float]:
+    a, b = _loose_box(textpage.raw, first), _loose_box(textpage.raw, last)
+    if not (a[1] or a[3]) or not (b[1] or b[3]):
+        return math.nan, math.nan, 0.0
+    return a[0], b[1], max(a[3] - a[2], b[3] - b[2])
+
+
+def _split_row(textpage, line: str, base: int, first: int, at) -> list[tuple[str, int, int]]:
+    """The line cut into table rows where the baseline jumps; each with its first and last index."""
+    rows: list[tuple[str, int, int]] = []
     parts: list[str] = []
     kinds: list[int] = []
     pos = 0
     for m in _SPACE_RUN.finditer(line):
         s, e = m.span()
-        if s == 0 or e == len(line):
-            continue
-        kind = _space_kind(textpage, line, base, s, e)
+        if base + s <= first:
+            continue  # leading spaces
+        kind = _space_kind(textpage, line, at(base + s), at(base + s - 1), at(base + e), s, e)
         parts.append(line[pos:s])
         pos = e
         if kind == _ROW:
-            rows.append(_join_cells(parts, kinds))
-            parts, kinds = [], []
+            rows.append((_join_cells(parts, kinds), first, base + s - 1))
+            parts, kinds, first = [], [], base + e
         else:
             kinds.append(kind)
     parts.append(line[pos:])
-    rows.append(_join_cells(parts, kinds))
+    rows.append((_join_cells(parts, kinds), first, base + len(line) - 1))
     return rows
 
 
@@ -203,15 +239,15 @@ def _join_cells(parts: list[str], kinds: list[int]) -> str:
     return "".join(out)
 
 
-def _space_kind(textpage, line: str, base: int, s: int, e: int) -> int:
-    """Classify the spaces ``line[s:e]`` from the boxes of the characters on either side."""
+def _space_kind(textpage, line: str, space: int, before: int, after: int, s: int, e: int) -> int:
+    """Classify the spaces ``line[s:e]`` (pdfium index ``space``) from the neighbours' boxes."""
     from pypdfium2.raw import FPDFText_IsGenerated
 
     tp = textpage.raw
-    generated = FPDFText_IsGenerated(tp, base + s) == 1
+    generated = FPDFText_IsGenerated(tp, space) == 1
     if not generated and e - s >= 3:
         return _CELL  # three or more typed spaces are hand-made column alignment
-    a, b = _loose_box(tp, base + s - 1), _loose_box(tp, base + e)
+    a, b = _loose_box(tp, before), _loose_box(tp, after)
     size = max(a[3] - a[2], b[3] - b[2], 1.0)
     if abs((a[2] + a[3]) - (b[2] + b[3])) / 2 > 0.6 * size or b[0] < a[0] - 0.5 * size:
         return _ROW  # the baseline moved: pdfium ran two table rows together
@@ -283,15 +319,21 @@ def _is_rare(c: str) -> bool:
 
 def _strip_running_lines(pages: list[list[str]]) -> None:
     """Drop page numbers and lines repeated at the top or bottom of many pages, in place."""
+    for lines, drop in zip(pages, _running_drops(pages)):
+        lines[:] = [ln for i, ln in enumerate(lines) if i not in drop]
+
+
+def _running_drops(pages: list[list[str]]) -> list[set[int]]:
+    """Per page, the indices of its page-number and running header/footer lines."""
     running = _running_keys(pages)
     numbered = _page_number_lines(pages)
+    drops = []
     for index, lines in enumerate(pages):
         zone = _zone(len(lines))
         drop = {i for i in zone if _key(lines[i]) in running and lines[i].count(CELL_SEP) < 2}
         drop |= {i for i in zone if _PAGE_NUMBER.match(lines[i])}
-        drop |= numbered.get(index, set())
-        if drop:
-            lines[:] = [ln for i, ln in enumerate(lines) if i not in drop]
+        drops.append(drop | numbered.get(index, set()))
+    return drops
 
 
 def _zone(n: int) -> list[int]:
@@ -346,22 +388,19 @@ def _page_number_lines(pages: list[list[str]]) -> dict[int, set[int]]:
 # ---------------------------------------------------------------- one text from the pages
 
 
-def _assemble(pages: list[list[str]]) -> tuple[str, list[Span]]:
+def _assemble(pages: list[_PageText]) -> tuple[str, list[Span]]:
     """Join the pages' lines into one text, re-joining lines cut by a line or page end."""
-    lines = [ln for page in pages for ln in page]
+    lines = [ln for page in pages for ln in page.lines]
     first_of_page = set()
     k = 0
     for page in pages:
-        if page:
+        if page.lines:
             first_of_page.add(k)
-        k += len(page)
-    # Table rows are never joined, and their length must not set the paragraphs' wrap width:
-    # the break rules see a one-character terminal line in their place.
-    shown = ["。" if CELL_SEP in ln else ln for ln in lines]
-    joins = _joins("\n".join(shown), lines, first_of_page)
+        k += len(page.lines)
+    joins = _joins(lines, _continuations(pages), first_of_page)
     out: list[str] = []
-    ends: list[int] = []
     starts: list[int] = []
+    ends: list[int] = []
     pos = 0
     for k, line in enumerate(lines):
         if k:
@@ -373,41 +412,82 @@ def _assemble(pages: list[list[str]]) -> tuple[str, list[Span]]:
             out.append(joiner)
             pos += len(joiner)
         starts.append(pos)
-        out.append(line)
-        pos += len(line)
+        out.append(line.text)
+        pos += len(line.text)
         ends.append(pos)
     spans: list[Span] = []
     k = 0
     for page in pages:
-        if page:
-            spans.append(Span(starts[k], ends[k + len(page) - 1]))
+        n = len(page.lines)
+        if n:
+            spans.append(Span(starts[k], ends[k + n - 1]))
         else:
             at = starts[k] if k < len(starts) else pos
             spans.append(Span(at, at))
-        k += len(page)
+        k += n
     return "".join(out), spans
 
 
-def _joins(text: str, lines: list[str], first_of_page: set[int]) -> dict[int, tuple[bool, str]]:
+def _continuations(pages: list[_PageText]) -> list[bool]:
+    """Whether each line may run on into the next: it fills the text block from margin to margin
+    (allowing a first-line indent and a last character that did not fit), and the next line
+    starts at the left margin (a new paragraph is indented; a centred or right-aligned line is not
+    paragraph text).
+
+    Margins are taken per page width (portrait text pages and landscape table pages differ) from
+    where the longer text lines start (10th percentile) and end (90th percentile).
+    """
+    lefts: dict[int, list[float]] = {}
+    rights: dict[int, list[float]] = {}
+    for page in pages:
+        for ln in page.lines:
+            if len(ln.text) >= 10 and CELL_SEP not in ln.text and not math.isnan(ln.right):
+                lefts.setdefault(round(page.width), []).append(ln.left)
+                rights.setdefault(round(page.width), []).append(ln.right)
+    margins = {w: (_percentile(lefts[w], 0.1), _percentile(rights[w], 0.9)) for w in lefts}
+    lines = [(ln, margins.get(round(page.width), (math.nan, math.nan))) for page in pages for ln in page.lines]
+    out = []
+    for (ln, (left, right)), (nxt, (next_left, _)) in zip(lines, lines[1:]):
+        # The next line's first word may not have fitted: a number is up to ~0.55 em a digit.
+        word = _LEADING_WORD.match(nxt.text)
+        slack = 2 + (0.55 * len(word.group()) if word else 0)
+        fills = ln.left <= left + 3 * ln.size and ln.right >= right - slack * ln.size
+        out.append(fills and nxt.left <= next_left + 1.5 * nxt.size)
+    return out + [False]
+
+
+def _ends_sentence(line: str) -> bool:
+    # A full line ending in "，；）" runs on; after "。！？：" a new paragraph may start at the margin.
+    core = line.rstrip("”’」』")
+    return not core or core[-1] in "。！？!?：:"
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[int(q * (len(ordered) - 1))]
+
+
+def _joins(lines: list[_Line], runs_on: list[bool], first_of_page: set[int]) -> dict[int, tuple[bool, str]]:
     """For line k joined to line k-1: (drop the doubled last char of k-1, the joining string).
 
-    ``text`` is what the break rules see (table rows stood in for); ``lines`` are the real lines.
+    The textual rules are normalize.py's: no join after sentence-final punctuation, before a
+    numbered heading, or around page chrome; table rows are never joined.
     """
-    offsets = []
-    pos = 0
-    for line in text.split("\n"):
-        offsets.append(pos)
-        pos += len(line) + 1
     joins: dict[int, tuple[bool, str]] = {}
-    for start, end in _soft_breaks(text):
-        k = bisect.bisect_right(offsets, end) - 1
-        if k <= 0 or offsets[k] != end:
+    for k in range(1, len(lines)):
+        prev, nxt = lines[k - 1].text, lines[k].text
+        if (
+            not runs_on[k - 1]
+            or CELL_SEP in prev
+            or CELL_SEP in nxt
+            or _ends_sentence(prev)
+            or _HEADING_START.match(nxt)
+            or _STANDALONE.search(prev)
+            or _STANDALONE.search(nxt)
+        ):
             continue
-        prev, nxt = lines[k - 1], lines[k]
-        if CELL_SEP in prev or CELL_SEP in nxt:
-            continue  # table rows stay rows
-        doubled = start < offsets[k] - 1 and not text[start].isspace()
-        drop = doubled and k in first_of_page  # a doubled character is a page-break artefact only
+        # A character repeated across a page break is an artefact of some PDF producers.
+        drop = k in first_of_page and len(prev) > 1 and prev[-1] == nxt[0] and "\u3400" <= prev[-1] <= "\u9fff"
         left = prev[-2] if drop else prev[-1]
         joiner = " " if left.isascii() and left.isalnum() and nxt[0].isascii() and nxt[0].isalnum() else ""
         joins[k] = (drop, joiner)
