@@ -2,10 +2,12 @@
 
 pypdfium2 reads text ~25x faster than pdfplumber (MEASURED.md; scripts/fidelity.py re-measures it)
 but writes every visual line as a line, inserts a space where the font changes (``1391.38 亿元``)
-and runs the rows of some tables into one line. The repair here uses only the characters next
-to each space (their boxes), so it costs little: rows are split where the baseline jumps, spaces
-that are really column gaps become :data:`CELL_SEP`, lines cut by a line or page end are joined
-(the rules live in normalize.py), and running headers, footers and page numbers are dropped.
+and runs the rows of some tables into one line. The repair looks only at the boxes of the
+characters next to each space and at each line's ends, so it costs little: rows are split where
+the baseline jumps, spaces that are really column gaps become :data:`CELL_SEP`, a line that fills
+the text block runs on into the next (across page breaks too, dropping a character doubled
+there), and running headers, footers and page numbers are dropped. Heading and page-chrome
+patterns are normalize.py's.
 """
 
 from __future__ import annotations
@@ -470,8 +472,8 @@ def _percentile(values: list[float], q: float) -> float:
 def _joins(lines: list[_Line], runs_on: list[bool], first_of_page: set[int]) -> dict[int, tuple[bool, str]]:
     """For line k joined to line k-1: (drop the doubled last char of k-1, the joining string).
 
-    The textual rules are normalize.py's: no join after sentence-final punctuation, before a
-    numbered heading, or around page chrome; table rows are never joined.
+    ``runs_on`` says where the layout allows a join; no join after a sentence end, before a
+    numbered heading (normalize.py's pattern) or around page chrome; table rows stay rows.
     """
     joins: dict[int, tuple[bool, str]] = {}
     for k in range(1, len(lines)):
