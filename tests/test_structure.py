@@ -127,6 +127,10 @@ def test_reader_title_keeps_site_name_out():
         ("关于市八届人大四次会议第0311号建议的答复", "proposal_reply"),
         ("对区人大五次会议DL018号建议的复函", "proposal_reply"),
         ("2024年区级部门预算", "other"),
+        ("关于2023年度预算执行情况的报告", "other"),
+        ("关于河道保洁项目绩效评价问题的整改方案", "rectification_report"),
+        ("关于2024年区人大代表建议办理情况的报告", "work_report"),  # an account of many, not a reply
+        ("关于第0087号建议办理情况的函", "proposal_reply"),
     ],
 )
 def test_title_type(title, kind):

@@ -12,8 +12,8 @@ import re
 # Title cues, each with its type. Order matters only for cues ending at the same character.
 _TITLE_CUES: list[tuple[str, re.Pattern[str]]] = [
     ("compilation", re.compile(r"汇编|选编|合集|文集")),
-    ("proposal_reply", re.compile(r"复函|答[复覆]|回复|办理(?:情况|结果)(?:的)?(?:报告|函)?")),
-    ("rectification_report", re.compile(r"整改(?:工作)?(?:落实)?(?:情况)?(?:的)?(?:报告|说明|汇报)?")),
+    ("proposal_reply", re.compile(r"复函|答[复覆]|回复|办理(?:情况|结果)(?:的)?函")),
+    ("rectification_report", re.compile(r"整改(?:工作)?(?:落实)?(?:情况)?(?:的)?(?:报告|说明|汇报|方案|清单)?")),
     ("self_evaluation", re.compile(r"自评(?:价)?(?:工作)?(?:情况)?(?:的)?(?:报告|表)?|自我评价(?:报告)?")),
     ("evaluation_report", re.compile(r"(?:绩效|重点|综合|再|财政)?评[价估](?:结果)?(?:情况)?(?:的)?报告|绩效评价(?:情况)?")),
     ("proposal", re.compile(r"(?:的|代表)?(?:建议|议案|提案)$")),
