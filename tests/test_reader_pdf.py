@@ -40,6 +40,10 @@ def test_title_from_metadata_shown_on_the_first_page(report) -> None:
     assert read_document(DATA / "garbled.pdf").title == ""
 
 
+def test_short_lines_end_their_paragraph(report) -> None:
+    assert report.text.splitlines()[-2:] == ["白溪镇财政所", "2024年3月28日"]
+
+
 def test_headings_stay_on_their_own_lines(report) -> None:
     lines = report.text.splitlines()
     for heading in ("一、项目基本情况", "二、绩效目标完成情况", "三、存在的主要问题", "四、有关建议"):
