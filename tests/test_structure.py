@@ -105,6 +105,13 @@ def test_title_skips_web_chrome_and_joins_organ_line():
     assert annotated(text).title == "白石区卫生健康局2023年度家庭医生签约服务项目绩效自评报告"
 
 
+def test_proposal_form_headers_are_not_titles():
+    text = "江城市第九届人民代表大会第二次会议\n代表建议\n第0077号\n\n关于规范专项资金管理的建议\n\n领衔代表：王某\n"
+    assert annotated(text).title == "关于规范专项资金管理的建议"
+    reply = "关于对江城市第九届人民代表大会第二次会议第0077号建议的答复\n\n王某代表：\n收悉。"
+    assert annotated(reply).title == "关于对江城市第九届人民代表大会第二次会议第0077号建议的答复"
+
+
 def test_reader_title_keeps_site_name_out():
     doc = annotated("正文。\n", title="关于区十届人大二次会议第45号建议的答复_云溪区人民政府门户网")
     assert doc.title == "关于区十届人大二次会议第45号建议的答复"

@@ -45,8 +45,10 @@ _TITLE_CUE = re.compile(
 _ORGAN_LINE = re.compile(r"^[\u4e00-\u9fff()（）]{3,30}(?:局|厅|委|委员会|政府|办公室|中心|院|公司|所|办)$")
 _TITLE_LABEL = re.compile(r"^(?:案由|题目|标题|名称|事由)[:：]\s*")
 # Header lines of a proposal form, not its title: 代表建议 / 建议第215号 / 第0032号 / the session.
+# A session line holds no 的, which every 关于…的答复 title has.
 _FORM_LABEL = re.compile(
-    r"^(?:代表)?(?:建议|议案|提案)?(?:第?[A-Za-z\d]{1,8}号)?(?:建议|议案|提案)?$|第[一二三四五六七八九十\d]+届(?:人民代表大会|人大)"
+    r"^(?:代表)?(?:建议|议案|提案)?(?:第?[A-Za-z\d]{1,8}号)?(?:建议|议案|提案)?$"
+    r"|^[^的]*第[一二三四五六七八九十\d]+届(?:人民代表大会|人大)[^的]*$"
 )
 _SITE_NAME = re.compile(r"(?:网|网站|门户|政府|人民政府|平台|频道|首页)$")
 
