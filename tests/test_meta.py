@@ -182,3 +182,10 @@ def test_region_from_a_recurring_name_when_no_organ_names_it():
     text = "全县各校完成自评。\n桃源县共有中小学42所，覆盖学生3.1万人。\n在桃源县，营养餐覆盖率达到100%。"
     assert find_region(normalize(text).text, [""]) == "桃源县"
     assert find_region("全县情况良好。", [""]) is None
+
+
+def test_bare_number_field_on_a_proposal_form():
+    text = "关于改进项目库管理的建议\n编号：A107\n提出人：赵敏（区人大代表）\n建议如下：一是清理项目库。\n"
+    doc = annotated(text)
+    assert (doc.doc_type, doc.meta.proposal_no, doc.meta.delegate) == ("proposal", "A107", "赵敏")
+    assert annotated("某项目绩效自评报告\n编号：A107\n一、概况\n略。").meta.proposal_no is None

@@ -76,6 +76,10 @@ def extract_meta(
     meta = Meta()
     meta.date = _signing_date(lines, title) or published
     meta.proposal_no = _proposal_no(title + "\n" + text[:3000])
+    if meta.proposal_no is None and doc_type in ("proposal", "proposal_reply"):
+        # On a proposal's own form a bare 编号 is its number; elsewhere it numbers anything.
+        m = re.search(r"(?:^|\n)\s*(?:编号|序号)[:：]\s*([A-Za-z]{0,4}\d{1,6})", text[:1500])
+        meta.proposal_no = m.group(1) if m else None
     if doc_type in ("proposal", "proposal_reply"):
         meta.delegate = _delegate(original[:4000].translate(_WIDTH))
     issuer_line = _issuer_line(lines, title, doc_type)
