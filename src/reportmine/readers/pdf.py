@@ -164,6 +164,7 @@ def _has_images(page, pdfium) -> bool:
 def _layout_lines(textpage, raw: str) -> list[_Line]:
     """The page's lines with spaces resolved, each with where it starts and ends on the page."""
     at = _index_map(raw, textpage.count_chars())
+    controls = _CONTROL.search(raw) is not None
     lines: list[_Line] = []
     base = 0
     for line in raw.split("\n"):
@@ -176,7 +177,7 @@ def _layout_lines(textpage, raw: str) -> list[_Line]:
         else:
             rows = [(body, first, base + len(body) - 1)]
         for text, start, last in rows:
-            text = _CONTROL.sub("", text).strip()
+            text = (_CONTROL.sub("", text) if controls else text).strip()
             if text:
                 lines.append(_Line(text, *_edges(textpage, at(start), at(last))) if at and last >= start >= 0 else _Line(text))
         base += len(line) + 1
@@ -243,10 +244,8 @@ def _join_cells(parts: list[str], kinds: list[int]) -> str:
 
 def _space_kind(textpage, line: str, space: int, before: int, after: int, s: int, e: int) -> int:
     """Classify the spaces ``line[s:e]`` (pdfium index ``space``) from the neighbours' boxes."""
-    from pypdfium2.raw import FPDFText_IsGenerated
-
     tp = textpage.raw
-    generated = FPDFText_IsGenerated(tp, space) == 1
+    generated = _pdfium_raw().FPDFText_IsGenerated(tp, space) == 1
     if not generated and e - s >= 3:
         return _CELL  # three or more typed spaces are hand-made column alignment
     a, b = _loose_box(tp, before), _loose_box(tp, after)
@@ -269,12 +268,19 @@ def _space_kind(textpage, line: str, space: int, before: int, after: int, s: int
 
 def _loose_box(tp, index: int) -> tuple[float, float, float, float]:
     """left, right, bottom, top of a character's box at its font's full height."""
-    from pypdfium2.raw import FPDFText_GetLooseCharBox, FS_RECTF
-
-    r = FS_RECTF()
-    if not FPDFText_GetLooseCharBox(tp, index, ctypes.byref(r)):
+    raw = _pdfium_raw()
+    rect = raw.FS_RECTF()
+    if not raw.FPDFText_GetLooseCharBox(tp, index, ctypes.byref(rect)):
         return (0.0, 0.0, 0.0, 0.0)
-    return (r.left, r.right, min(r.bottom, r.top), max(r.bottom, r.top))
+    return (rect.left, rect.right, min(rect.bottom, rect.top), max(rect.bottom, rect.top))
+
+
+@lru_cache(maxsize=1)
+def _pdfium_raw():
+    # Imported on first use, not at module import: reading a .txt must not load pdfium.
+    import pypdfium2.raw
+
+    return pypdfium2.raw
 
 
 def _is_cjk(ch: str) -> bool:
@@ -297,6 +303,9 @@ def _garble_reason(text: str) -> str:
         return f"{100 * bad // size}% of its characters are private-use, replacement or control codes (a font with no Unicode map)"
     cjk = [c for c in set(text) if "\u3400" <= c <= "\u9fff"]
     if len(cjk) >= 10:
+        # Fast path: simplified text is almost all GB2312 (2 bytes a character when encoded).
+        if len("".join(cjk).encode("gb2312", errors="ignore")) // 2 >= 0.7 * len(cjk):
+            return ""
         rare = sum(1 for c in cjk if _is_rare(c))
         if rare >= 0.3 * len(cjk):
             return f"{100 * rare // len(cjk)}% of its distinct Chinese characters are rare ones (a font mapped to the wrong characters)"
