@@ -31,7 +31,7 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 
 def create_app(db_path: str, *, token: str | None = None, max_upload_bytes: int = 64 * 1024 * 1024,
-               max_files: int = 50) -> FastAPI:
+               max_files: int = 50, register_wait: float = 5.0) -> FastAPI:
     """The app over the store at ``db_path``.
 
     Args:
@@ -39,11 +39,13 @@ def create_app(db_path: str, *, token: str | None = None, max_upload_bytes: int 
         token: bearer token required on writes; defaults to ``$REPORTMINE_TOKEN``; None or "" = open.
         max_upload_bytes: the largest request body accepted (413 beyond).
         max_files: the most files one upload may carry (413 beyond).
+        register_wait: seconds a register view waits for a rebuild before answering "rebuilding".
     """
     if db_path == ":memory:":
         raise ValueError("the API needs a database file: each request thread opens its own connection")
     Store(db_path).close()  # create and migrate once, before request threads race to do it
-    settings = Settings(db_path, token or os.environ.get("REPORTMINE_TOKEN") or None, max_upload_bytes, max_files)
+    settings = Settings(db_path, token or os.environ.get("REPORTMINE_TOKEN") or None, max_upload_bytes, max_files,
+                        register_wait)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

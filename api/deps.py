@@ -15,7 +15,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -40,8 +40,20 @@ class Settings:
     token: str | None = None
     max_upload_bytes: int = 64 * 1024 * 1024
     max_files: int = 50
+    register_wait: float = 5.0  # seconds a request waits for a register rebuild before serving the old one
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    generation: int = 0  # bumped by every write through this app: keys caches of derived views
+    services: dict[str, Any] = field(default_factory=dict)  # per-app state of services (rebuilders, caches)
     _idle: queue.LifoQueue[Store] = field(default_factory=queue.LifoQueue)
+
+    @contextmanager
+    def writing(self) -> Iterator[Store]:
+        """A store under the write lock; derived views cached before it are void afterwards."""
+        with self.write_lock, self.store() as store:
+            try:
+                yield store
+            finally:
+                self.generation += 1
 
     @contextmanager
     def store(self) -> Iterator[Store]:

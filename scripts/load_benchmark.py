@@ -35,6 +35,7 @@ sys.path[:0] = [str(REPO / "src"), str(REPO)]
 
 import httpx  # noqa: E402
 
+from reportmine import tracking  # noqa: E402
 from reportmine.document import Document  # noqa: E402
 from reportmine.passages import passages  # noqa: E402
 from reportmine.pipeline import extract_document  # noqa: E402
@@ -107,6 +108,9 @@ def build_store(db: str, n: int, workers: int) -> None:
     have = store.documents(limit=1).total
     if have >= n:
         print(f"store {db}: {have} documents already, not rebuilding", flush=True)
+        t1 = time.perf_counter()
+        tracking.ensure_linked(store)
+        print(f"register up to date ({time.perf_counter() - t1:.0f} s)", flush=True)
         return
     t0 = time.perf_counter()
     with ProcessPoolExecutor(max_workers=workers) as pool:
@@ -114,6 +118,9 @@ def build_store(db: str, n: int, workers: int) -> None:
             store.add(extractions, passage_map)
             if k % 1000 == 0:
                 print(f"  {have + k}/{n} documents, {time.perf_counter() - t0:.0f} s", flush=True)
+    t1 = time.perf_counter()
+    register = tracking.relink(store)  # up front, so the load below measures reads, not the rebuild
+    print(f"register: {register.items} items, {register.links} links in {time.perf_counter() - t1:.0f} s", flush=True)
     s = store.summary()
     print(f"built {n - have} documents in {time.perf_counter() - t0:.0f} s: {s['figures']} figures, "
           f"{s['statements']} statements, {s['checks']} checks -> {db} "
@@ -208,6 +215,9 @@ def plan(db: str, n_requests: int, rng: random.Random) -> dict[str, list[str]]:
         "GET /api/search": [f"/api/search?q={w}" for w in pick(SEARCH_WORDS)],
         "GET /documents (UI list)": [f"/documents?offset={off()}" for _ in range(n_requests)],
         "GET /documents/{id} (UI)": [f"/documents/{i}" for i in pick(ids)],
+        "GET /api/recommendations": [f"/api/recommendations?region={rng.choice(REGIONS)}&limit=50"
+                                     for _ in range(n_requests)],
+        "GET /register (UI)": [f"/register?offset={rng.randrange(0, 500)}" for _ in range(max(1, n_requests // 3))],
         "GET / (dashboard)": ["/"] * max(1, n_requests // 10),
     }
 

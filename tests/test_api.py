@@ -39,6 +39,28 @@ HOSTILE = (
 )
 
 
+EVALUATION = """青石县农村饮水安全巩固提升工程项目绩效评价报告
+
+一、项目基本情况
+2022年，青石县农村饮水安全巩固提升工程项目预算资金2860万元，实际支出2415万元，预算执行率84.4%。
+
+二、存在的问题
+（一）部分水厂水质检测频次不足，检测记录不完整。
+（二）工程建成后管护经费未落实，部分管网漏损严重。
+
+三、意见建议
+一是建立水质定期检测制度，按季度开展水质抽检。二是落实农村供水工程管护经费，明确管护责任主体。三是加快项目资金支付进度。
+"""
+RECTIFICATION = """关于《青石县农村饮水安全巩固提升工程项目绩效评价报告》问题整改情况的报告
+
+一、关于水质检测频次不足的问题
+整改措施：制定水质定期检测制度，委托第三方机构按季度开展水质抽检。整改结果：已完成整改。
+
+二、关于管护经费未落实的问题
+整改措施：将农村供水工程管护经费纳入年度预算，明确乡镇为管护责任主体。整改结果：正在整改。
+"""
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> str:
     return str(tmp_path / "api.db")
@@ -46,7 +68,8 @@ def db(tmp_path: Path) -> str:
 
 @pytest.fixture
 def client(db: str) -> Iterator[TestClient]:
-    with TestClient(create_app(db, max_upload_bytes=200_000, max_files=3)) as c:
+    # register_wait: a loaded test machine must not see the register "rebuilding"
+    with TestClient(create_app(db, max_upload_bytes=200_000, max_files=3, register_wait=120)) as c:
         yield c
 
 
@@ -278,7 +301,93 @@ def test_openapi_docs(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
     paths = client.get("/openapi.json").json()["paths"]
     assert {"/api/documents", "/api/documents/{ref}", "/api/figures", "/api/checks", "/api/statements",
-            "/api/search", "/api/summary", "/health"} <= set(paths)
+            "/api/search", "/api/summary", "/health", "/api/recommendations", "/api/recommendations/rates",
+            "/api/links/{link_id}/confirm", "/api/links/{link_id}/reject",
+            "/api/recommendations/{rec_id}/status"} <= set(paths)
+
+
+# ---- the recommendation register ------------------------------------------------------------
+
+
+@pytest.fixture
+def register(client: TestClient) -> TestClient:
+    assert upload(client, ("eval.txt", EVALUATION), ("rect.txt", RECTIFICATION)).status_code == 200
+    return client
+
+
+def test_register_lists_items_with_links_and_counts(register: TestClient) -> None:
+    reg = register.get("/api/recommendations").json()
+    assert reg["total"] == len(reg["rows"]) > 0 and sum(reg["counts"].values()) == reg["total"]
+    links = [lk for it in reg["rows"] for lk in it["links"]]
+    assert links and all(lk["doc"] == "rect.txt" and "cites" in lk["reason"] for lk in links)
+    for status, n in reg["counts"].items():
+        got = register.get(f"/api/recommendations?status={status}").json()
+        assert got["total"] == n and all(it["status"] == status for it in got["rows"])
+    page = register.get("/api/recommendations?limit=1&offset=1").json()
+    assert len(page["rows"]) == 1 and page["rows"][0]["id"] == reg["rows"][1]["id"]
+    assert_error(register.get("/api/recommendations?status=done"), 422)
+    rates = register.get("/api/recommendations/rates?by=category").json()["rows"]
+    assert sum(r["total"] for r in rates) == reg["total"]
+    assert_error(register.get("/api/recommendations/rates?by=colour"), 422)
+
+
+def test_register_decisions(register: TestClient) -> None:
+    items = register.get("/api/recommendations").json()["rows"]
+    link = next(lk for it in items for lk in it["links"])
+    assert register.post(f"/api/links/{link['id']}/confirm", json={"note": "checked"}).json()["ok"] is True
+    after = {lk["id"]: lk for it in register.get("/api/recommendations").json()["rows"] for lk in it["links"]}
+    assert after[link["id"]]["decided"] == "confirm"
+    register.post(f"/api/links/{link['id']}/reject")
+    after = {lk["id"]: lk for it in register.get("/api/recommendations").json()["rows"] for lk in it["links"]}
+    assert after[link["id"]]["decided"] == "reject"
+    assert_error(register.post("/api/links/no-such-link/confirm"), 404)
+    target = items[-1]["id"]
+    assert_error(register.put(f"/api/recommendations/{target}/status", json={"status": "finished"}), 422)
+    assert_error(register.put(f"/api/recommendations/{target}/status", json={}), 422)
+    assert register.put(f"/api/recommendations/{target}/status", json={"status": "not_rectified"}).status_code == 200
+    now = {it["id"]: it for it in register.get("/api/recommendations").json()["rows"]}
+    assert now[target]["status"] == "not_rectified"
+    page = register.get("/register").text
+    assert 'data-link="' in page and "not rectified" in page
+
+
+def test_register_decisions_need_the_token(db: str) -> None:
+    with TestClient(create_app(db, token="tok", register_wait=120)) as c:
+        auth = {"Authorization": "Bearer tok"}
+        assert upload(c, ("eval.txt", EVALUATION), ("rect.txt", RECTIFICATION), headers=auth).status_code == 200
+        link = next(lk for it in c.get("/api/recommendations").json()["rows"] for lk in it["links"])
+        assert_error(c.post(f"/api/links/{link['id']}/confirm"), 401)
+        assert_error(c.put(f"/api/recommendations/{link['id']}/status", json={"status": "rectified"}), 401)
+        still = {lk["id"]: lk for it in c.get("/api/recommendations").json()["rows"] for lk in it["links"]}
+        assert still[link["id"]]["decided"] is None
+        assert c.post(f"/api/links/{link['id']}/confirm", headers=auth).status_code == 200
+
+
+def test_register_answers_rebuilding_instead_of_hanging(db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from reportmine import tracking
+
+    release = threading.Event()
+    real = tracking.ensure_linked
+
+    def slow(store: object) -> None:
+        release.wait(30)
+        real(store)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tracking, "ensure_linked", slow)
+    with TestClient(create_app(db, register_wait=0.05)) as c:
+        assert upload(c, ("eval.txt", EVALUATION), ("rect.txt", RECTIFICATION)).status_code == 200
+        first = c.get("/api/recommendations").json()
+        assert first["rebuilding"] is True and first["rows"] == []
+        assert "being rebuilt" in c.get("/register").text
+        release.set()
+        for _ in range(200):
+            done = c.get("/api/recommendations").json()
+            if not done["rebuilding"]:
+                break
+            threading.Event().wait(0.05)
+        assert done["rebuilding"] is False and done["total"] > 0
 
 
 # ---- the UI and escaping -------------------------------------------------------------------
@@ -287,7 +396,7 @@ def test_openapi_docs(client: TestClient) -> None:
 def test_ui_pages_render(filled: TestClient) -> None:
     doc_id = filled.get("/api/documents?limit=1").json()["rows"][0]["id"]
     for path in ("/", "/documents", "/documents?year=2022", f"/documents/{doc_id}", "/search?q=绩效", "/search",
-                 "/upload"):
+                 "/upload", "/register", "/register?status=no_record"):
         r = filled.get(path)
         assert r.status_code == 200, path
         assert "default-src 'self'" in r.headers["content-security-policy"]

@@ -46,6 +46,28 @@ REPORT = """南湖区财政局2023年度预算绩效管理工作报告
 """
 
 
+EVALUATION = """柳河市社区居家养老服务补助项目绩效评价报告
+
+一、项目概况
+2023年，柳河市社区居家养老服务补助项目预算资金1260万元，实际支出1098万元，预算执行率87.1%。
+
+二、存在的问题
+（一）服务机构准入把关不严，部分机构服务人员资质不全。
+（二）补助资金发放依据不充分，服务记录缺失。
+
+三、意见建议
+一是完善服务机构准入和退出机制，严格审核服务人员资质。二是建立服务记录电子台账，按服务记录核拨补助资金。
+"""
+RECTIFICATION = """关于《柳河市社区居家养老服务补助项目绩效评价报告》问题整改情况的报告
+
+一、关于服务人员资质不全的问题
+整改措施：修订服务机构准入和退出办法，逐一审核服务人员资质，清退不合格人员12名。整改结果：已完成整改。
+
+二、关于服务记录缺失的问题
+整改措施：上线服务记录电子台账，补助资金按台账记录核拨。整改结果：正在整改。
+"""
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -56,7 +78,8 @@ def _free_port() -> int:
 def server() -> Iterator[str]:
     with tempfile.TemporaryDirectory() as tmp:
         port = _free_port()
-        config = uvicorn.Config(create_app(str(Path(tmp) / "ui.db")), host="127.0.0.1", port=port,
+        app = create_app(str(Path(tmp) / "ui.db"), register_wait=120)
+        config = uvicorn.Config(app, host="127.0.0.1", port=port,
                                 log_level="warning", lifespan="on")
         srv = uvicorn.Server(config)
         thread = threading.Thread(target=srv.run, daemon=True)
@@ -152,3 +175,30 @@ def test_other_pages(server: str, browser: object) -> None:
     _shot(d, "search_hit")
     d.get(f"{server}/documents/nothing-like-this")  # type: ignore[attr-defined]
     assert "Error 404" in d.find_element(By.TAG_NAME, "h1").text  # type: ignore[attr-defined]
+
+
+def test_register_confirm_a_link(server: str, browser: object, tmp_path: Path) -> None:
+    d = browser
+    paths = []
+    for name, text in (("evaluation.txt", EVALUATION), ("rectification.txt", RECTIFICATION)):
+        paths.append(tmp_path / name)
+        paths[-1].write_text(text, encoding="utf-8")
+    d.get(f"{server}/upload")  # type: ignore[attr-defined]
+    d.find_element(By.ID, "files").send_keys("\n".join(str(p) for p in paths))  # type: ignore[attr-defined]
+    d.find_element(By.ID, "send").click()  # type: ignore[attr-defined]
+    _wait(d).until(ec.text_to_be_present_in_element((By.ID, "progress-text"), "Done."))
+    assert len(d.find_elements(By.CSS_SELECTOR, "#result-rows tr.added")) == 2  # type: ignore[attr-defined]
+
+    d.get(f"{server}/register")  # type: ignore[attr-defined]
+    link = d.find_element(By.CSS_SELECTOR, "li.link")  # type: ignore[attr-defined]
+    link_id = link.get_attribute("id")
+    assert "rectification.txt" in link.text
+    link.find_element(By.CSS_SELECTOR, 'button[data-action="confirm"]').click()
+    _wait(d).until(lambda drv: "confirmed" in drv.find_element(By.ID, link_id).text)
+    assert "decided-confirm" in d.find_element(By.ID, link_id).get_attribute("class")  # type: ignore[attr-defined]
+    _shot(d, "register")
+    d.get(f"{server}/")  # type: ignore[attr-defined]
+    caption = d.find_element(By.XPATH, "//figcaption[contains(., 'Rectification rate by region')]")  # type: ignore[attr-defined]
+    d.execute_script("arguments[0].scrollIntoView()", caption)  # type: ignore[attr-defined]
+    assert caption.find_elements(By.XPATH, "..//*[name()='rect']")
+    _shot(d, "dashboard_register")

@@ -1,13 +1,16 @@
-"""Routers, one module per area; ``create_app`` includes every router listed in ``ROUTERS``.
+"""Routers, one module per area; ``create_app`` includes the router of every module in ``MODULES``.
 
-Adding a service (the recommendation register, proposal answering, self-evaluation audits) is
-one new module here, e.g. ``recommendations.py`` with a ``router`` for ``/api/recommendations``
-and its page, listed below; a page it adds goes into ``ui.NAV`` so the top bar shows it. The UI
-router stays last so that its catch-free paths never shadow an API route.
+Adding a service (proposal answering, self-evaluation audits) is one new module here with a
+``router`` for its ``/api/...`` routes and its page, and ``PAGES = [(path, label)]`` for the top
+bar, and ``dashboard_charts(settings, store)`` if it has charts for the dashboard; list it in
+``MODULES``. The UI module stays last so its pages never shadow an API route.
 """
 
 from fastapi import APIRouter
 
-from . import documents, queries, ui
+from . import documents, queries, recommendations, ui
 
-ROUTERS: list[APIRouter] = [documents.router, queries.router, ui.router]
+MODULES = [documents, queries, recommendations, ui]
+ROUTERS: list[APIRouter] = [m.router for m in MODULES]
+ui.NAV.extend(page for m in MODULES for page in getattr(m, "PAGES", ()) if page not in ui.NAV)
+ui.DASHBOARD.extend(m.dashboard_charts for m in MODULES if hasattr(m, "dashboard_charts"))

@@ -117,5 +117,5 @@ async def post_documents(settings: SettingsDep,
 def _ingest_locked(settings: Any, uploads: list[Upload]) -> list[dict[str, Any]]:
     # One writer at a time: SQLite allows a single write transaction, and ingest checks
     # "already stored?" before it writes, which two concurrent uploads of one file would race.
-    with settings.write_lock, settings.store() as store:
+    with settings.writing() as store:
         return ingest_uploads(uploads, store)

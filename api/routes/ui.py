@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -15,7 +16,7 @@ from reportmine.document import CATEGORIES, DOC_TYPES, STATEMENT_KINDS
 from reportmine.store import Store
 
 from .. import charts
-from ..deps import SettingsDep, StoreDep
+from ..deps import Settings, SettingsDep, StoreDep
 from ..highlight import Mark, highlight
 from .documents import DocType, Offset, document_detail, list_documents
 from .queries import Region, Year, search_results
@@ -27,6 +28,8 @@ templates = Jinja2Templates(env=Environment(loader=FileSystemLoader(TEMPLATES), 
 # Pages in the top bar; a service's routes module adds its page here when it is wired in.
 NAV: list[tuple[str, str]] = [("/", "Dashboard"), ("/documents", "Documents"), ("/search", "Search"),
                               ("/upload", "Upload")]
+# Services add charts to the dashboard: each hook returns its charts (empty ones say "no data").
+DASHBOARD: list[Callable[[Settings, Store], list[charts.Chart]]] = []
 _HIT = re.compile(r"^(\d{1,9})-(\d{1,9})$")
 
 
@@ -117,8 +120,11 @@ def _hit(raw: str | None) -> tuple[int, int] | None:
 
 
 @router.get("/", response_class=HTMLResponse)
-def dashboard_page(request: Request, store: StoreDep) -> HTMLResponse:
-    return render(request, "dashboard.html", **dashboard_data(store))
+def dashboard_page(request: Request, settings: SettingsDep, store: StoreDep) -> HTMLResponse:
+    data = dashboard_data(store)
+    for hook in DASHBOARD:
+        data["charts"] += hook(settings, store)
+    return render(request, "dashboard.html", **data)
 
 
 @router.get("/documents", response_class=HTMLResponse)
