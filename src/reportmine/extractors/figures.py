@@ -176,6 +176,7 @@ class _Finder:
         self.zone_starts = [z[0] for z in self.zones]
         self.years = [(m.start(), m.group(1), m.group(2)) for m in _YEAR_RE.finditer(self.text)]
         self.year_pos = [y[0] for y in self.years]
+        self.after_marker = -1  # where the number after a list marker (1.|30个) starts
 
     def run(self) -> list[Figure]:
         out: list[Figure] = []
@@ -187,7 +188,7 @@ class _Finder:
                 break
             restart = self._marker_restart(m)
             if restart is not None:
-                pos = restart
+                pos = self.after_marker = restart
                 continue
             pos = max(m.end(), m.start() + 1)
             fig = self._figure(m, last_end)
@@ -340,7 +341,7 @@ class _Finder:
         n1 = m.group("n1")
         if prev == "第" or (prev.isascii() and prev.isalpha()) or prev in "#№":
             return True
-        if prev == "." and before[:1].isdigit():
+        if prev == "." and before[:1].isdigit() and m.start() != self.after_marker:
             return True  # version 2.0.1 or a dotted section number
         if _is_cn(n1):
             return self._bad_cn(m, prev, before)
