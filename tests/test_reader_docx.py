@@ -168,3 +168,13 @@ def test_table_cells_inside_content_controls(tmp_path: Path) -> None:
     path = tmp_path / "sdt.docx"
     document.save(path)
     assert read_document(path).text == "项目支出 | 86.40"
+
+
+def test_title_from_the_title_styled_paragraph(tmp_path: Path) -> None:
+    document = python_docx.Document()
+    document.add_paragraph("青岚县财政局")
+    document.add_heading("关于2024年预算调整方案的说明", level=0)
+    document.add_paragraph("现将预算调整方案说明如下。")
+    path = tmp_path / "untitled.docx"
+    document.save(path)
+    assert read_document(path).title == "关于2024年预算调整方案的说明"

@@ -45,7 +45,7 @@ def read(path: Path, data: bytes) -> ReadResult:
     document = _open(path, data)
     walker = _Walker(_Numbering.load(document))
     lines = walker.blocks(document.element.body)
-    return ReadResult(text="\n".join(lines), title=_title(document))
+    return ReadResult(text="\n".join(lines), title=_title(document) or _title_paragraph(document))
 
 
 def ole_error(path: Path, data: bytes):
@@ -80,6 +80,19 @@ def _title(document) -> str:
     except Exception:  # noqa: BLE001 - core.xml is optional metadata; a bad one must not fail the read
         title = ""
     return title if re.search(r"[\u4e00-\u9fff]", title) else ""
+
+
+def _title_paragraph(document) -> str:
+    """The text of the first body paragraph styled Title (whatever the style's id, e.g. "a3")."""
+    try:
+        ids = {st.get(W + "styleId") for st in document.styles.element.iter(W + "style") if (_val(st, "name") or "").lower() == "title"}
+    except Exception:  # noqa: BLE001 - without styles there is no Title style
+        return ""
+    for p in document.element.body.iterchildren(W + "p"):
+        ppr = p.find(W + "pPr")
+        if ppr is not None and _val(ppr, "pStyle") in ids:
+            return "".join(t.text or "" for t in p.iter(W + "t")).strip()
+    return ""
 
 
 # ---------------------------------------------------------------- the body walk
