@@ -107,3 +107,15 @@ def test_page_of_navigation_only_falls_back_and_stays_empty(tmp_path: Path) -> N
     page.write_text('<html><body><ul class="nav"><li>首页</li></ul><div class="crumb">当前位置：首页 &gt; 通知</div></body></html>', encoding="utf-8")
     with pytest.raises(EmptyDocument):
         read_document(page)
+
+
+def test_list_items_without_markup(tmp_path: Path) -> None:
+    page = tmp_path / "list.html"
+    page.write_text(
+        "<html><head><meta charset='utf-8'></head><body><div class='content'><p>整改措施如下：</p><ul>"
+        "<li>一、建立资金拨付台账，按月通报各项目支出进度，确保年底前执行率达到90%以上。</li>"
+        "<li>二、对绩效目标不明确的项目暂停拨款，待补充完善后再行安排。</li></ul></div></body></html>",
+        encoding="utf-8",
+    )
+    lines = read_document(page).text.splitlines()
+    assert lines[1].startswith("一、建立资金拨付台账") and lines[2].startswith("二、对绩效目标")

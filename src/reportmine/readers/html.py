@@ -126,9 +126,12 @@ def _fallback_text(root) -> str:
 
 
 def _table_row(line: str) -> str:
-    # trafilatura writes table rows as "| a | b | "; keep the cells, drop the outer bars.
+    # trafilatura writes table rows as "| a | b | " and list items as "- item": keep the cells and
+    # the item, drop its markup (a "- " would hide an item's own "一、" from heading detection).
     if line.startswith("| ") and line.rstrip().endswith("|"):
         return line.strip().strip("|").strip()
+    if line.startswith("- "):
+        return line[2:].lstrip()
     return line
 
 
