@@ -21,7 +21,7 @@ from . import claims, classify, cues
 from .units import Sentence, Units, split_units
 
 _SENTENCE_WEIGHT = 0.5  # the sentence's model scores count half as much as the clause's own
-_PRIOR_WEIGHT = 0.5  # the model already sees the section kind; the hand prior only steadies it
+_PRIOR_WEIGHT = 0.25  # the model already sees the section kind; the hand prior only steadies it
 _SHORT_LEAD = 4  # "提高认识", "数量指标": a label for the body that follows, not a statement
 _MIN_LEN = 4
 
@@ -299,7 +299,7 @@ def _category_changes(a: Judged, b: Judged) -> bool:
         return False
     ca = max(a.category, key=a.category.__getitem__)
     cb = max(b.category, key=b.category.__getitem__)
-    return ca != cb and a.category[ca] > 0.5 and b.category[cb] > 0.5
+    return ca != cb and a.category[ca] > 0.7 and b.category[cb] > 0.7
 
 
 # --- list patterns ----------------------------------------------------------------------
@@ -330,6 +330,10 @@ def _pattern_groups(units: Units, text: str, contexts: Sequence[Context]) -> lis
                 continue
             kind = "issue" if m["k"] == "问题" else "recommendation"
             out += _list_items(text, m.start("x"), m.end("x"), kind, si, whole_ok=True)
+        for c in s.clauses:
+            clause = units.clauses[c]
+            if cues.ADVICE_GIVEN.search(clause.text) and not cues.MEASURE.search(clause.text) and contexts[si].kind != "measure":
+                out.append(Group(clause.start, clause.end, "recommendation", 0.8, si, [c]))  # "针对…提出多项建议"
         for rx, kind in ((_EXIST_LIST, "issue"), (_PROPOSED_LIST, "recommendation")):
             for m in rx.finditer(text, s.start, s.end):
                 out += _list_items(text, m.start("x"), m.end("x"), kind, si, whole_ok=False)

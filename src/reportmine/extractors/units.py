@@ -166,7 +166,7 @@ class _Splitter:
                 heading = self.in_heading
                 if c in _SENT_END:
                     self.in_heading = False
-                self._flush(sent_start, i + 1, heading=heading and c != "。")
+                self._flush(sent_start, i + 1, heading=heading and c == ":")
                 sent_start, at_start = i + 1, True
             elif depth == 0 and c == "," and _enum_follows(text, i + 1, end):
                 self._flush(sent_start, i + 1)
