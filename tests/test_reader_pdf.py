@@ -142,3 +142,9 @@ def test_header_with_its_page_number_is_running() -> None:
     pages = [[f"青岚县2024年部门预算 第{i}页", body] for i, body in enumerate(bodies, 3)]
     pdf._strip_running_lines(pages)
     assert pages == [[body] for body in bodies]
+
+
+def test_page_of_unmapped_glyphs_is_garbled_not_empty() -> None:
+    # pdfium gives code 0 (or a private-use code) for a glyph its font cannot map to Unicode.
+    assert pdf._garble_reason("\x00\x00\x00\x00\x00\x00\r\n\x00\x00")
+    assert pdf._garble_reason("\ue000\ue001\ue002\ue003\ue004\ue005")

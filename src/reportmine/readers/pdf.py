@@ -87,6 +87,8 @@ def read(path: Path, data: bytes) -> ReadResult:
     finally:
         pdf.close()
     if not any(p.lines for p in pages):
+        if any(p.garbled for p in pages):
+            raise EmptyDocument(path, "the PDF's text cannot be decoded (fonts without a Unicode map); it needs OCR")
         if any(p.images for p in pages):
             raise NoTextLayer(path, f"a scanned PDF: its {count} page(s) are images with no text layer; run OCR first")
         raise EmptyDocument(path, f"none of the PDF's {count} page(s) carries any text")
@@ -147,15 +149,16 @@ def _read_page(pdf, index: int, path: Path) -> _PageText:
             lines = _layout_lines(textpage, raw)
         finally:
             textpage.close()
-        images = not lines and _has_images(page, pdfium)
+        # A page whose glyphs map to nothing but control codes has no lines, yet is garbled, not empty.
+        images = not lines and not garbled and _has_objects(page, pdfium.raw.FPDF_PAGEOBJ_IMAGE)
         width = page.get_width()
     finally:
         page.close()
-    return _PageText(lines=lines, width=width, garbled=garbled if lines else "", images=images)
+    return _PageText(lines=lines, width=width, garbled=garbled, images=images)
 
 
-def _has_images(page, pdfium) -> bool:
-    return any(True for _ in page.get_objects(filter=(pdfium.raw.FPDF_PAGEOBJ_IMAGE,)))
+def _has_objects(page, kind: int) -> bool:
+    return any(True for _ in page.get_objects(filter=(kind,)))
 
 
 # ---------------------------------------------------------------- lines, rows and cells
