@@ -54,6 +54,7 @@ def one(text: str):
     ("较上年下降3个百分点。", "3个百分点", "3", "percent"),
     ("占比超七成。", "七成", "70", "percent"),
     ("约四分之一的站点未达标。", "四分之一", "25", "percent"),
+    ("三分之二的项目已完成。", "三分之二", "66.67", "percent"),
     ("综合得分82.5分。", "82.5分", "82.5", "score"),
     ("力争用3年时间完成。", "3年", "3", "duration"),
     ("在6个月内完成评估。", "6个月", "6", "duration"),
@@ -66,6 +67,10 @@ def one(text: str):
 def test_notation(text: str, raw: str, value: str, unit: str) -> None:
     fig = one(text)
     assert (fig.text, fig.value, fig.unit) == (raw, Decimal(value), unit)
+
+
+def test_a_figure_may_open_the_text() -> None:
+    assert found("3个月内完成。") == [("3个月", Decimal(3), "duration")]
 
 
 def test_money_is_exact_decimal_in_yuan() -> None:
@@ -110,6 +115,11 @@ def test_ranges(text: str, raw: str, low: str, high: str, unit: str) -> None:
     ("至少开展一次评价。", "一次", "at_least"),
     ("最高可达100万元。", "100万元", "at_most"),
     ("审批时限不超过10个工作日。", "10个工作日", "at_most"),
+    ("在10个工作日内入户核查。", "10个工作日", "at_most"),
+    ("低于90%的目标值。", "90%", None),
+    ("超过目标7.8%。", "7.8%", None),
+    ("累计变更超过概算3%的。", "3%", "over"),
+    ("成本约为每立方米3.2元。", "3.2元", "approx"),
     ("累计达1391.38亿元。", "1391.38亿元", "cumulative"),
     ("累计涉及资金23.11亿元。", "23.11亿元", "cumulative"),
     ("“群众满意度≥90%”。", "90%", "at_least"),

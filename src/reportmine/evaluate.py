@@ -76,7 +76,11 @@ class DocScore:
     error: str | None = None
     seconds: float = 0.0
     figures: Counts | None = None
-    figures_exact: int = 0
+    figures_exact: int = 0  # matched with the same value_max (the reference scorer's "exact")
+    figures_value_exact: int = 0  # matched with the very same value, not just within rounding
+    figures_qualifier_ok: int = 0
+    figures_measure_ok: int = 0
+    figures_measure_total: int = 0  # matched figures whose gold names a measure word
     figure_misses: list[str] = field(default_factory=list)
     figure_extras: list[str] = field(default_factory=list)
     statements: dict[str, Counts] | None = None
@@ -93,8 +97,11 @@ class DocScore:
         out: dict[str, Any] = {"doc": self.doc, "path": self.path, "error": self.error,
                                "seconds": round(self.seconds, 3)}
         if self.figures is not None:
-            out["figures"] = self.figures.to_dict() | {"exact": self.figures_exact,
-                                                       "missed": self.figure_misses, "extra": self.figure_extras}
+            out["figures"] = self.figures.to_dict() | {
+                "exact": self.figures_exact, "value_exact": self.figures_value_exact,
+                "qualifier_ok": self.figures_qualifier_ok, "measure_word_ok": self.figures_measure_ok,
+                "measure_word_total": self.figures_measure_total,
+                "missed": self.figure_misses, "extra": self.figure_extras}
         if self.statements is not None:
             out["statements"] = {k: c.to_dict() for k, c in self.statements.items()}
             out["statements_missed"] = self.statement_misses
@@ -159,7 +166,12 @@ class EvalReport:
         claims = self.claims
         return {
             "gold_dir": self.gold_dir, "docs_dir": self.docs_dir, "seconds": round(self.seconds, 3),
-            "figures": self.figures.to_dict() | {"exact_of_matched": round(self.figures_exact_rate, 4)},
+            "figures": self.figures.to_dict() | {
+                "exact_of_matched": round(self.figures_exact_rate, 4),
+                "value_exact_of_matched": _ratio(sum(d.figures_value_exact for d in self.docs), self.figures.tp),
+                "qualifier_accuracy": _ratio(sum(d.figures_qualifier_ok for d in self.docs), self.figures.tp),
+                "measure_word_accuracy": _ratio(sum(d.figures_measure_ok for d in self.docs),
+                                                sum(d.figures_measure_total for d in self.docs))},
             "statements": self.statements.to_dict(),
             "statements_by_kind": {k: c.to_dict() for k, c in self.statements_by_kind.items()},
             "category_accuracy": round(self.category_accuracy, 4),
@@ -253,8 +265,11 @@ def format_report(report: EvalReport, verbose: bool = False) -> str:
     lines.append("")
     f = report.figures
     if f.gold:
+        fd = report.to_dict()["figures"]
         lines.append(f"figures P {f.precision:.3f} R {f.recall:.3f} F1 {f.f1:.3f} (gold {f.gold}, pred {f.pred}, "
                      f"exact-of-matched {report.figures_exact_rate:.3f})")
+        lines.append(f"figures on matched: same value {fd['value_exact_of_matched']:.3f}, qualifier "
+                     f"{fd['qualifier_accuracy']:.3f}, measure word {fd['measure_word_accuracy']:.3f}")
     for kind, c in report.statements_by_kind.items():
         if c.gold:
             lines.append(f"statements[{kind}] P {c.precision:.3f} R {c.recall:.3f} F1 {c.f1:.3f} "
@@ -349,13 +364,15 @@ def _digits(s: Any) -> str:
     return "".join(c for c in str(s) if c.isdigit())
 
 
-def match_figures(gold: list[dict[str, Any]], pred: list[dict[str, Any]]
-                  ) -> tuple[int, int, list[str], list[str]]:
-    """(matched, exact, missed gold texts, extra predicted texts); greedy in gold order."""
+def figure_pairs(gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> list[tuple[int, int | None]]:
+    """For each gold figure (in order) the index of the prediction it matched, or None.
+
+    Greedy in gold order: the first unused prediction with the same unit, a value equal within
+    rounding, and digits that overlap (or none in the gold text: Chinese numerals).
+    """
     used: set[int] = set()
-    tp = exact = 0
-    misses = []
-    for g in gold:
+    out: list[tuple[int, int | None]] = []
+    for gi, g in enumerate(gold):
         best = None
         for i, p in enumerate(pred):
             if i in used or p.get("unit") != g.get("unit") or not same_value(p.get("value"), g.get("value")):
@@ -365,23 +382,45 @@ def match_figures(gold: list[dict[str, Any]], pred: list[dict[str, Any]]
                 continue
             best = i
             break
-        if best is None:
-            misses.append(str(g.get("text")))
-            continue
-        used.add(best)
-        tp += 1
-        p = pred[best]
-        if same_value(p.get("value_max"), g.get("value_max")) or (
-                "value_max" not in g and p.get("value_max") in (None, p.get("value"))):
-            exact += 1
+        if best is not None:
+            used.add(best)
+        out.append((gi, best))
+    return out
+
+
+def _exact(g: dict[str, Any], p: dict[str, Any]) -> bool:
+    return same_value(p.get("value_max"), g.get("value_max")) or (
+        "value_max" not in g and p.get("value_max") in (None, p.get("value")))
+
+
+def match_figures(gold: list[dict[str, Any]], pred: list[dict[str, Any]]
+                  ) -> tuple[int, int, list[str], list[str]]:
+    """(matched, exact, missed gold texts, extra predicted texts), as the reference scorer counts."""
+    pairs = figure_pairs(gold, pred)
+    matched = [(gold[g], pred[p]) for g, p in pairs if p is not None]
+    used = {p for _, p in pairs if p is not None}
+    misses = [str(gold[g].get("text")) for g, p in pairs if p is None]
     extras = [str(pred[i].get("text")) for i in range(len(pred)) if i not in used]
-    return tp, exact, misses, extras
+    return len(matched), sum(_exact(g, p) for g, p in matched), misses, extras
 
 
 def _score_figures(score: DocScore, gold: list[dict[str, Any]], pred: list[dict[str, Any]]) -> None:
     tp, exact, misses, extras = match_figures(gold, pred)
     score.figures = Counts(tp, len(gold), len(pred))
     score.figures_exact, score.figure_misses, score.figure_extras = exact, misses, extras
+    for g, p in ((gold[g], pred[p]) for g, p in figure_pairs(gold, pred) if p is not None):
+        score.figures_value_exact += _num(g.get("value")) == _num(p.get("value")) and _exact(g, p)
+        score.figures_qualifier_ok += g.get("qualifier") == p.get("qualifier")
+        if g.get("measure_word") is not None:
+            score.figures_measure_total += 1
+            score.figures_measure_ok += _plain_word(g.get("measure_word")) == _plain_word(p.get("measure_word"))
+
+
+def _plain_word(word: Any) -> str:
+    """个 and 個 are one measure word: compare in the normalised view."""
+    from .normalize import normalize
+
+    return normalize(str(word or "")).text
 
 
 def _locate_all(text: str, needles: list[str]) -> list[tuple[int, int] | None]:

@@ -115,11 +115,16 @@ _PREFIX_GLUED = (  # must end right at the number (fillers 为/达/了/有 allow
 )
 _STRONG = {"超过", "不足", "不低于", "不少于", "至少", "不超过", "不高于", "最高", "最多", "累计", "累积", "大约"}
 _PREFIX_RE = re.compile(
-    "(" + "|".join(sorted((w for w, _ in _PREFIX_GLUED), key=len, reverse=True)) + ")(?:可达|达到|达|为|了|有|是)?$"
+    "(" + "|".join(sorted((w for w, _ in _PREFIX_GLUED), key=len, reverse=True)) + ")"
+    r"(?:可达|达到|达|为|了|有|是|需要|需)?(?:每[\u4e00-\u9fff]{1,4})?$"  # 约为每立方米3.2元
 )
+# 低于90%的目标值, 超过目标7.8%: a comparison with a target, not a bound on the figure
+_TARGET_AFTER = re.compile(r"的?(?:目标|计划|预期|标准|要求|平均水平|全国平均|全省平均)")
+_TARGET_BETWEEN = re.compile(r"^(?:了)?(?:年度|全年)?(?:目标|计划|预期|标准|要求)(?:值|任务)?$")
+_COMPARATIVE = {"低于", "高于", "超过", "超", "少于", "多于", "不足", "不到"}
 _QUALIFIER_OF = dict(_PREFIX_GLUED)
-_SUFFIX_RE = re.compile(r"(\(含\)以上|\(含\)以下|及以上|及以下|以上|以下|以内|之内|左右|多)")
-_SUFFIX_Q = {"以上": "over", "以下": "under", "以内": "at_most", "之内": "at_most", "左右": "approx", "多": "approx",
+_SUFFIX_RE = re.compile(r"(\(含\)以上|\(含\)以下|及以上|及以下|以上|以下|以内|之内|内(?![容部涵设外控蒙地河江核审在生置])|左右|多)")
+_SUFFIX_Q = {"以上": "over", "以下": "under", "以内": "at_most", "之内": "at_most", "内": "at_most", "左右": "approx", "多": "approx",
              "及以上": "at_least", "(含)以上": "at_least", "及以下": "at_most", "(含)以下": "at_most"}
 # Measure words after which a lone Chinese 一 is an article or an ordinal, not a count
 # (一个年度, 一批项目, 一级预算部门, 一方面); 一次, 一年, 一所, 一倍 stay quantities.
@@ -245,8 +250,8 @@ class _Finder:
     def _build(self, start: int, end: int, value: Decimal, unit: str, value_max: Decimal | None,
                measure: str | None, approx: bool, last_end: int) -> Figure:
         qualifier = self._qualifier(start, end, last_end)
-        if approx and qualifier is None:
-            qualifier = "approx"
+        if approx and qualifier in (None, "cumulative"):
+            qualifier = "approx"  # 累计多支出两千多万元: the 多 glued to the number says more
         o_start, o_end = self.view.to_original(start, end)
         value = _clean(value)
         value_max = _clean(value_max) if value_max is not None else None
@@ -337,7 +342,7 @@ class _Finder:
 
     def _bad_context(self, m: re.Match[str]) -> bool:
         before = self.text[max(0, m.start() - 2) : m.start()]
-        prev = before[-1:] if before else ""
+        prev = before[-1:] if before else "\n"  # "" would be "in" every string
         n1 = m.group("n1")
         if prev == "第" or (prev.isascii() and prev.isalpha()) or prev in "#№":
             return True
@@ -418,15 +423,20 @@ class _Finder:
         clause = max(self._clause_start(start), last_end)
         head = self.text[clause:start]
         glued = _PREFIX_RE.search(head)
+        after = suffix.end() if suffix else end
         if glued:
+            if glued.group(1) in _COMPARATIVE and _TARGET_AFTER.match(self.text, after):
+                return None
             return _QUALIFIER_OF[glued.group(1)]
         if suffix:
             return _SUFFIX_Q[suffix.group(1)]
-        for word in sorted(_STRONG, key=len, reverse=True):
-            i = head.rfind(word)
-            if i >= 0 and len(head) - i <= 16:
-                return _QUALIFIER_OF.get(word, "approx")
-        return None
+        found = max(((head.rfind(w), w) for w in _STRONG if head.rfind(w) >= 0), default=None)
+        if found is None or len(head) - found[0] > 16:
+            return None
+        i, word = found  # the cue nearest the number: 累计变更超过概算3% is over, not cumulative
+        if word in _COMPARATIVE and _TARGET_BETWEEN.match(head[i + len(word) :]):
+            return None
+        return _QUALIFIER_OF.get(word, "approx")
 
     def _direction(self, start: int, last_end: int) -> str | None:
         clause = max(self._clause_start(start), last_end)
@@ -480,7 +490,7 @@ def _fraction(numerator: str, denominator: str) -> Decimal | None:
     num, den = _cn_value(numerator), _cn_value(denominator)
     if not num or not den or num > den:
         return None
-    return (num / den * 100).quantize(Decimal("0.0001"))
+    return (num / den * 100).quantize(Decimal("0.01"))
 
 
 def _cn_value(numeral: str) -> Decimal | None:
