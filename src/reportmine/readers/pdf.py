@@ -181,8 +181,11 @@ def _layout_lines(textpage, raw: str) -> list[_Line]:
             rows = [(body, first, base + len(body) - 1)]
         for text, start, last in rows:
             text = (_CONTROL.sub("", text) if controls else text).strip()
-            if text:
-                lines.append(_Line(text, *_edges(textpage, at(start), at(last))) if at and last >= start >= 0 else _Line(text))
+            if not text:
+                continue
+            # Table rows never run on, so their ends are not needed.
+            located = at is not None and last >= start >= 0 and CELL_SEP not in text
+            lines.append(_Line(text, *_edges(textpage, at(start), at(last))) if located else _Line(text))
         base += len(line) + 1
     return lines
 
