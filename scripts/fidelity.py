@@ -62,11 +62,11 @@ def fidelity(corpora: Path) -> None:
                 got, want = drop_chrome(got), drop_chrome(want)
             ratio = similarity(squeeze(got), squeeze(want))
             worst[ext] = min(worst.get(ext, 1.0), ratio)
-            print(f"{copy.name:<34} {len(got):>7} {ratio:>10.4f}")
+            print(f"{copy.name:<34} {len(got):>7} {ratio:>10.5f}")
     print("\nminimum per format (target >= 0.99):")
     for ext in FORMATS:
         if ext in worst:
-            print(f"  {ext:<9} {worst[ext]:.4f}")
+            print(f"  {ext:<9} {worst[ext]:.5f}")
 
 
 def pdf_speed(corpora: Path, repeat: int) -> None:
