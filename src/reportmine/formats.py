@@ -57,6 +57,8 @@ def _sniff(path: Path, head: bytes) -> Format | None:
     if head.startswith(b"PK\x03\x04"):
         return _sniff_zip(path)
     if head.startswith(b"\xd0\xcf\x11\xe0"):
+        if path.suffix.lower() == ".docx":
+            return Format.DOCX  # Word wraps a password-protected .docx in OLE: the reader says so
         raise UnsupportedFormat(path, "an old binary Word/Excel (OLE) file: save it as .docx or PDF first")
     if head[:4] in (b"\x89PNG", b"GIF8") or head[:3] == b"\xff\xd8\xff":
         raise UnsupportedFormat(path, "an image: reportmine needs text (run OCR first)")
