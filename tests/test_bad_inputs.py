@@ -13,7 +13,7 @@ from reportmine.errors import (
     NoTextLayer,
     UnsupportedFormat,
 )
-from reportmine.readers import docx, read_document
+from reportmine.readers import read_document
 
 DATA = Path(__file__).parent / "data" / "readers"
 
