@@ -176,6 +176,8 @@ def test_direction(text: str, raw: str, direction: str | None) -> None:
     "建立一项目一反馈、一反馈一整改机制。",
     "走进千家万户。",
     "前三季度执行情况良好。",
+    "推动机场三期扩建和三级医院建设。",
+    "80余家央企二三级公司落户。",
 ])
 def test_exclusions(text: str) -> None:
     assert found(text) == []

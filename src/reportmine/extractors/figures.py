@@ -64,6 +64,11 @@ _MULT = {"万亿": 10**12, "千亿": 10**11, "百亿": 10**10, "十亿": 10**9, 
 
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _LONE = {"十": 10, "百": 100, "千": 1000, "万": 10000}
+_PHASE_COUNT = re.compile(r"(?:举办|开展|组织|培训|共|累计|办|分|连续|每年|已)[\u4e00-\u9fff]{0,3}$")
+_GRADE_AFTER = re.compile(
+    r"(?:及以上|以上|及以下|以下|医院|公立|甲等|乙等|公司|子公司|企业|指标|预算单位|预算部门|单位|航道|公路|标准|资质"
+    r"|风险|响应|预警|警报|台风|职称|岗位|干部|主任|调研员|重点学科|保护)"
+)
 _CN_NUMERAL = f"[{_CN_DIGITS}十百千万亿]+(?:点[{_CN_DIGITS}]+)?"
 _AR_NUMERAL = r"(?:\d{1,3}(?:,\d{3})+(?![\d])|\d+)(?:\.\d+)?"
 _NUM = f"(?:{_AR_NUMERAL}|{_CN_NUMERAL})"
@@ -314,6 +319,8 @@ class _Finder:
             return "duration", m.group("dur").replace("个多月", "个月"), value, value_max
         if m.group("oth"):
             return "other", m.group("oth"), value, value_max
+        if m.group("cnt") == "级" and value != value.to_integral_value():
+            return "other", "级", value, value_max  # 6.4级地震: a magnitude, not a count
         return "count", m.group("cnt"), value, value_max
 
     # -- exclusions ---------------------------------------------------------------------
@@ -379,6 +386,8 @@ class _Finder:
             return prev in "上下另同每这那哪任某其再又前后首此该" or word in _ONE_ARTICLE_WORDS
         if m.group("cnt") == "次" and "届" in self.text[max(0, m.start() - 6) : m.start()]:
             return True  # 十九届人大三次会议: the third session
+        if m.group("cnt") == "期" and not _PHASE_COUNT.search(self.text, max(0, m.start() - 6), m.start()):
+            return True  # 机场三期, 核电四期: the third phase, not three sessions
         return False
 
     def _excluded(self, m: re.Match[str], unit: str, value: Decimal) -> bool:
@@ -389,6 +398,8 @@ class _Finder:
                 return True
             if word == "日" and "月" in self.text[max(0, m.start() - 3) : m.start()]:
                 return True
+        if m.group("cnt") == "级" and _GRADE_AFTER.match(self.text, m.end()):
+            return True  # 三级医院, 三级指标, 四级及以上航道: a grade, not three levels
         return unit == "count" and m.group("cnt") == "起" and _looks_like_year(n1, None)
 
     def _marker_restart(self, m: re.Match[str]) -> int | None:
@@ -512,8 +523,8 @@ def _cn_value(numeral: str) -> Decimal | None:
 
 
 def _adjacent_cn_range(numeral: str | None) -> tuple[Decimal, Decimal] | None:
-    """两三个, 三五年: two neighbouring digits are a vague range, not 23 or 35."""
-    if not numeral or not re.fullmatch(f"[{_CN_DIGITS}]{{2}}", numeral):
+    """两三个, 三五年: two neighbouring digits are a vague range, not 23 or 35 (二三级: grades)."""
+    if not numeral or not re.fullmatch(f"[{_CN_DIGITS}]{{2}}", numeral) or numeral[0] == "二":
         return None
     order = "一两三四五六七八九"
     a, b = order.find(numeral[0].replace("二", "两")), order.find(numeral[1].replace("二", "两"))
