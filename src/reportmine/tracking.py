@@ -1,21 +1,30 @@
-"""The recommendation register: every recommendation and issue, followed to its recorded rectification.
+"""The recommendation register: every recommendation, issue and commitment, followed to its
+recorded rectification.
 
-Linking never compares every pair of statements. Documents are first paired by what they say
-about each other (a title in 《》, a proposal number, a project name) or, for restatements of
-earlier advice, blocked by region; only statements inside a pair are compared, by TF-IDF cosine
-over jieba words (with the evidence's section heading, which in a rectification report names
-the problem being answered). Every link keeps its reason and score; weak ones are suggestions.
+Linking never compares every pair of statements in the corpus. Documents are first paired by
+what they say about each other (tracking_pairs: a title in 《》, a proposal number, a later
+report of the same body that follows up earlier findings); only inside a pair are texts
+compared (tracking_match). The later document is read as blocks and evidence units
+(tracking_text): a rectification report answers problem by problem, each in its own section,
+so an item is matched to units of the section that answers its problem, and the unit's status
+is the one that section states nearest after it (tracking_status: 整改结果：已完成整改).
+
+Commitments are items too: a work report's plans (2023年工作打算) and a reply's promises are
+what the next year's report says it did, and a rectification that says part is still open
+(其余10条正在整改) is followed to where it closes.
 
 Status is kept twice: what a document *claims* in aggregate (共提出建议117条，已全部整改) and
-what is *evidenced* item by item; the register's status prefers the evidence, then the claim,
-and a person's decision overrides both. Decisions live in their own table and are re-applied
-after every relink, so they survive re-ingest.
+what is *evidenced* item by item, from the latest document that answers the item; the register's
+status prefers the evidence, then the claim, and a person's decision overrides both. Decisions
+live in their own table and are re-applied after every relink; link ids hash the item and the
+evidence span, so they survive relinking and re-ingest.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -23,30 +32,42 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
+
 from .errors import InvalidRequest
+from .normalize import normalize
 from .store import Store
+from .tracking_match import WITHIN_BLOCK, Candidate, Vectoriser, assign_blocks, best_in_block, best_units
+from .tracking_pairs import Pair, document_pairs, norm_number
+from .tracking_status import CLASS_STATUS, Mention, block_status, mentions, reply_class
+from .tracking_status import status_of as _status_of
+from .tracking_text import DocView, Unit, build_view
+
+log = logging.getLogger(__name__)
 
 STATUSES = ("rectified", "in_progress", "not_rectified", "no_record")
-LINK_THRESHOLD = 0.30  # cosine at or above: a link; between SUGGEST and this: a suggestion
-SUGGEST_THRESHOLD = 0.18
-REFERENCED_BONUS = 0.12  # the evidence document names the recommendation's document
+# Unit similarity (cosine) needed per kind of pair: (a link, a suggestion). A pair that answers
+# the item's document point by point needs less wording in common than a later report that
+# only may mention it. Calibrated on corpora/tracking (see MEASURED.md, register linking).
+THRESHOLDS = {"number": (0.35, 0.20), "restates": (0.45, 0.25)}
+# A document that answers the item's document (a rectification report, a reply): the item's
+# group must match an answering section, and the item that section or a sentence in it.
+ANSWER_SECTION = 0.10
+ANSWER_LINK = 0.15
+ANSWER_SUGGEST = 0.08
+FIT_DOCS = 2000  # documents whose sentences set the IDF weights: enough for stable weights
 
-# Source words -> normalised status, most specific first (逐步解决 before 解决, 未整改 before 整改).
-_STATUS_PATTERNS: list[tuple[str, str]] = [
-    (r"C类|暂不具备|不具备条件|留作参考|作为参考|未整改|尚未整改|未落实|未采纳|无法解决", "not_rectified"),
-    (r"正在整改|整改中|逐步解决|分步解决|列入计划|纳入计划|已列入|持续推进|推进中|部分整改|B类|尚未完成|计划于", "in_progress"),
-    (r"已完成整改|已整改|整改到位|整改完毕|已全部整改|全部落实|已落实|已完成|已采纳|采纳|已解决|A类|均得到.{0,4}落实|整改率达100%", "rectified"),
-]
-_STATUS_RE = [(re.compile(p), s) for p, s in _STATUS_PATTERNS]
-_CLASS_RE = re.compile(r"办理(?:结果|类别)?[:：\s]*([ABC])类|(?:列为|属于|确定为)([ABC])类|(?<![A-Za-z])([ABC])类(?:答复|办理)")
-_TITLE_REF = re.compile(r"《([^《》]{6,80})》")
-_PROPOSAL_NO = re.compile(r"(?:[A-Z]{1,3}\d{2,4}|第\s*\d{2,5}\s*号)")
-_PROJECT = re.compile(r"([\u4e00-\u9fff（）()“”]{4,40}?(?:项目|工程|资金|政策|专项))")
 _DEADLINE = re.compile(r"(?:于|在)?(20\d{2})年(\d{1,2})月(?:(\d{1,2})日|底|末)?(?:之?前|以前)(?:完成|整改|落实|报送)")
-_RESTATES = re.compile(r"(?:针对|对照|根据|按照|关于).{0,40}(?:提出|反馈|指出|发现).{0,20}(?:建议|问题|意见)|上年度|上一年度|去年|此前")
+# 请…于…前完成整改 / 应在6个月内报送整改情况: a deadline for the whole report, answered by the
+# rectification report's batch line (4条建议中已完成整改3条，列入计划1条).
+_DEADLINE_ITEM = re.compile(r"(?:请|要求|应|须)[^。；]{0,40}(?:前|内)[^。；]{0,20}(?:整改|报送)")
+_PROJECT = re.compile(r"([\u4e00-\u9fff（）()“”]{4,40}?(?:项目|工程|资金|政策|专项))")
 _UNIT = re.compile(r"([\u4e00-\u9fff]{2,12}(?:局|委|办|中心|医院|学校|公司|站|所|院|馆))")
-_ITEM_KINDS = ("recommendation", "issue")
-_EVIDENCE_KINDS = ("rectification", "measure")
+# Sentences of a reply that address the delegate rather than answer a point.
+_COURTESY = re.compile(r"收悉|您提出|您在建议中|您建议|建议中(?:提出|指出)|感谢您|联系人|联系电话|抄送")
+_ITEM_KINDS = ("recommendation", "issue", "measure")
+_ANSWERING_TYPES = ("rectification_report", "proposal_reply")
+_DONE_BY_BLOCK = {"achieved": "rectified", "plan": "in_progress", "problem": "not_rectified"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,11 +80,7 @@ class RegisterSummary:
 
 def status_of(text: str) -> tuple[str | None, list[str]]:
     """The normalised status a passage states, with the source words that say it."""
-    for pattern, status in _STATUS_RE:
-        words = [m.group(0) for m in pattern.finditer(text)]
-        if words:
-            return status, words
-    return None, []
+    return _status_of(normalize(text).text)
 
 
 def relink(store: Store, today: date | None = None) -> RegisterSummary:
@@ -175,18 +192,15 @@ def _item_json(row: dict[str, Any], links: list[dict[str, Any]]) -> dict[str, An
     }
 
 
+
 class _Builder:
-    """One relink: pairs documents, compares statements inside pairs, derives statuses."""
+    """One relink: pairs documents, matches items inside pairs, derives statuses."""
 
     def __init__(self, store: Store, inputs: dict[str, list[dict[str, Any]]], today: date) -> None:
         self.store = store
         self.today = today
         self.docs = {d["id"]: d for d in inputs["documents"]}
-        self.items = [s for s in inputs["statements"] if s["kind"] in _ITEM_KINDS]
-        self.evidence: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for s in inputs["statements"]:
-            if s["kind"] in _EVIDENCE_KINDS:
-                self.evidence[s["doc_id"]].append(s)
+        self.items = [s for s in inputs["statements"] if _is_item(s)]
         self.claims: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for c in inputs["claims"]:
             self.claims[c["doc_id"]].append(c)
@@ -202,127 +216,185 @@ class _Builder:
         items_by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for it in self.items:
             items_by_doc[it["doc_id"]].append(it)
-        pairs = self._document_pairs(items_by_doc)
-        vectors = self._vectorise(items_by_doc, pairs)
+        heads = {d_id: d["head"] or "" for d_id, d in self.docs.items()}
+        pairs = document_pairs(self.docs, heads, set(items_by_doc))
+        log.info("register: %d items, %d document pairs", len(self.items), len(pairs))
         links: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for item_doc, ev_doc, reason in pairs:
-            for link in self._match(items_by_doc[item_doc], ev_doc, reason, vectors):
-                links[link["rec_id"]].append(link)
+        if pairs:
+            self._link_pairs(pairs, items_by_doc, links)
         for doc_id, claims in self.claims.items():
             for claim in claims:
                 for it in items_by_doc.get(doc_id, []):
-                    if claim["status"]:
+                    if claim["status"] and it["kind"] == "recommendation":
                         links[it["id"]].append(self._claim_link(it, claim))
         register = [self._register_row(it, links[it["id"]]) for it in self.items]
         return register, [lk for lks in links.values() for lk in lks]
 
-    # -- pairing ---------------------------------------------------------------------------
+    # -- matching inside pairs -------------------------------------------------------------
 
-    def _document_pairs(self, items_by_doc: dict[str, list[dict[str, Any]]]) -> list[tuple[str, str, str]]:
-        """(document with items, document with evidence, why they are paired)."""
-        pairs: dict[tuple[str, str], str] = {}
-        for doc_id in items_by_doc:
-            if self.evidence.get(doc_id):
-                pairs[(doc_id, doc_id)] = "same document"
-        by_title = _title_index(self.docs.values())
-        by_number: dict[str, list[str]] = defaultdict(list)
-        for d in self.docs.values():
-            if d["proposal_no"]:
-                by_number[_norm_no(d["proposal_no"])].append(d["id"])
-        for ev_id in self.evidence:
-            ev = self.docs[ev_id]
-            text = self.text(ev_id)
-            for title in _TITLE_REF.findall(text[:4000]):
-                for target in by_title.get(_norm_title(title), []):
-                    if target != ev_id and target in items_by_doc:
-                        pairs.setdefault((target, ev_id), f"cites 《{title}》")
-            if ev["proposal_no"]:
-                for target in by_number.get(_norm_no(ev["proposal_no"]), []):
-                    if target != ev_id and target in items_by_doc:
-                        pairs.setdefault((target, ev_id), f"same proposal number {ev['proposal_no']}")
-        self._restatement_pairs(items_by_doc, pairs)
-        return [(a, b, why) for (a, b), why in sorted(pairs.items())]
+    def _link_pairs(self, pairs: list[Pair], items_by_doc: dict[str, list[dict[str, Any]]],
+                    links: dict[str, list[dict[str, Any]]]) -> None:
+        by_ev: dict[str, list[Pair]] = defaultdict(list)
+        for p in pairs:
+            by_ev[p.ev_doc].append(p)
+        paired = [it for d in sorted({p.item_doc for p in pairs}) for it in items_by_doc[d]]
+        row = {it["id"]: k for k, it in enumerate(paired)}
+        item_texts = [normalize(it["text"]).text for it in paired]
+        vec = Vectoriser(item_texts + self._fit_sentences(sorted(by_ev)))
+        item_m = vec.transform(item_texts)
+        context_m = vec.transform([_context(it, t) for it, t in zip(paired, item_texts)])
+        # One evidence document at a time: its units are built, compared and dropped.
+        for ev_id, ev_pairs in sorted(by_ev.items()):
+            dv = self._view(ev_id)
+            unit_m = vec.transform([u.text for u in dv.units]) if dv.units else None
+            block_m = vec.transform([dv.blocks[b].heading + dv.block_text(b) for b in range(len(dv.blocks))])
+            found = mentions(dv.text)
+            for pair in ev_pairs:
+                its = items_by_doc[pair.item_doc]
+                idx = [row[it["id"]] for it in its]
+                cands = self._candidates(pair, its, item_m[idx], context_m[idx], unit_m, block_m, dv, vec)
+                for link in self._pair_links(pair, its, cands, dv, found):
+                    links[link["rec_id"]].append(link)
 
-    def _restatement_pairs(self, items_by_doc: dict[str, list[dict[str, Any]]],
-                           pairs: dict[tuple[str, str], str]) -> None:
-        """Later documents of the same region that say they acted on earlier advice or problems."""
-        by_region: dict[str, list[str]] = defaultdict(list)
-        for doc_id in items_by_doc:
-            region = self.docs[doc_id]["region"]
-            if region:
-                by_region[region].append(doc_id)
-        for ev_id, statements in self.evidence.items():
-            ev = self.docs[ev_id]
-            if not ev["region"] or not any(_RESTATES.search(s["text"] + (s["section"] or "")) for s in statements):
-                continue
-            for region, doc_ids in by_region.items():
-                if not (region.endswith(ev["region"]) or ev["region"].endswith(region)):
-                    continue
-                for doc_id in doc_ids:
-                    earlier = self.docs[doc_id]["year"] or 0
-                    if doc_id != ev_id and (ev["year"] or 0) >= earlier:
-                        pairs.setdefault((doc_id, ev_id), f"same region {region}, later document restates advice")
+    def _candidates(self, pair: Pair, items: list[dict[str, Any]], item_m: Any, context_m: Any, unit_m: Any,
+                    block_m: Any, dv: DocView, vec: Vectoriser) -> list[Candidate | None]:
+        """A report that answers the item's document answers it section by section: assign each
+        group of items (one heading of the earlier report) to a section first, then take the best
+        unit inside it. Other pairs take the best unit anywhere, helped by its section's likeness."""
+        if unit_m is None:
+            return [None] * len(items)
+        eligible = self._eligible(dv, pair)
+        if pair.kind != "answers":
+            return best_units(item_m, context_m, unit_m, block_m, dv, eligible)
+        keys = _group_keys(items)
+        groups: dict[str, list[str]] = {}
+        for it, key in zip(items, keys):
+            heading = (it["section"] or "").split(">")[-1].strip() if key != it["id"] else ""
+            groups.setdefault(key, [normalize(heading).text]).append(normalize(it["text"]).text)
+        order = list(groups)
+        group_m = vec.transform([" ".join(groups[k]) for k in order])
+        answer = np.array([b.kind == "answer" for b in dv.blocks], dtype=bool)
+        if not answer.any():
+            answer = np.ones(len(dv.blocks), dtype=bool)
+        blocks, sims = assign_blocks(group_m, block_m, answer)
+        where = {k: (b, s) for k, b, s in zip(order, blocks, sims)}
+        row = {k: i for i, k in enumerate(order)}
+        return best_in_block(item_m, group_m[[row[k] for k in keys]], unit_m, block_m, dv,
+                             [where[k][0] for k in keys], [where[k][1] for k in keys], eligible)
 
-    # -- matching --------------------------------------------------------------------------
-
-    def _vectorise(self, items_by_doc: dict[str, list[dict[str, Any]]],
-                   pairs: list[tuple[str, str, str]]) -> dict[str, Any]:
-        from sklearn.feature_extraction.text import TfidfVectorizer
-
-        from .segmentation import tokenize
-
-        needed_items = sorted({a for a, _, _ in pairs})
-        needed_ev = sorted({b for _, b, _ in pairs})
-        rows = [it for d in needed_items for it in items_by_doc[d]]
-        evs = [s for d in needed_ev for s in self.evidence[d]]
-        if not rows or not evs:
-            return {}
-        texts = [it["text"] for it in rows] + [_evidence_context(s) for s in evs]
-        vec = TfidfVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None, sublinear_tf=True)
-        matrix = vec.fit_transform(texts)
-        out: dict[str, Any] = {}
-        for i, it in enumerate(rows):
-            out[it["id"]] = matrix[i]
-        for j, s in enumerate(evs):
-            out[s["id"]] = matrix[len(rows) + j]
-        return out
-
-    def _match(self, items: list[dict[str, Any]], ev_doc: str, reason: str,
-               vectors: dict[str, Any]) -> list[dict[str, Any]]:
-        evidence = [s for s in self.evidence[ev_doc] if s["id"] in vectors]
-        if not evidence:
-            return []
-        from scipy.sparse import vstack
-
-        ev_matrix = vstack([vectors[s["id"]] for s in evidence])
-        bonus = 0.0 if reason == "same document" else REFERENCED_BONUS if not reason.startswith("same region") else 0.0
+    def _fit_sentences(self, ev_ids: list[str]) -> list[str]:
+        step = max(1, len(ev_ids) // FIT_DOCS)
         out = []
-        for it in items:
-            if it["id"] not in vectors:
-                continue
-            scores = (ev_matrix @ vectors[it["id"]].T).toarray().ravel()
-            for j in scores.argsort()[::-1][:3]:
-                score = float(scores[j]) + bonus
-                if score < SUGGEST_THRESHOLD or (evidence[j]["start"] == it["start"] and ev_doc == it["doc_id"]):
-                    continue
-                out.append(self._item_link(it, evidence[j], reason, score))
+        for ev_id in ev_ids[::step]:
+            text = normalize(self.text(ev_id)).text
+            out.extend(s for s in re.split(r"[。；;！？!?\n]", text) if s.strip())
         return out
 
-    def _item_link(self, item: dict[str, Any], ev: dict[str, Any], reason: str, score: float) -> dict[str, Any]:
-        status, words = self._evidence_status(ev)
-        return self._link_row(item, ev["doc_id"], ev["start"], ev["end"], ev["text"], "item",
-                              f"{reason}; similar wording (cosine {score:.2f})", score, status, words,
-                              suggestion=score < LINK_THRESHOLD)
+    def _view(self, doc_id: str) -> DocView:
+        doc = self.store.load_document(doc_id)
+        self._texts[doc_id] = doc.text
+        return build_view(self.docs[doc_id], doc.text, doc.sections,
+                          answering=self.docs[doc_id]["doc_type"] in _ANSWERING_TYPES)
+
+    def _eligible(self, dv: DocView, pair: Pair) -> np.ndarray:
+        """Units that may answer: in a report that answers point by point, those of its answer
+        sections (not its preamble or closing plans) and never its courtesies."""
+        answer_blocks = {i for i, b in enumerate(dv.blocks) if b.kind == "answer"}
+        use_blocks = pair.kind == "answers" and bool(answer_blocks)
+        courtesy = {i for i, (s, e) in enumerate(dv.sentence_spans) if _COURTESY.search(dv.text[s:e])}
+        return np.array([(not use_blocks or u.block in answer_blocks) and u.sentence not in courtesy
+                         for u in dv.units], dtype=bool)
+
+    def _pair_links(self, pair: Pair, items: list[dict[str, Any]], cands: list[Candidate | None], dv: DocView,
+                    found: list[Mention]) -> list[dict[str, Any]]:
+        batch = _batch_sentence(dv, found, pair, self.docs[pair.item_doc])
+        out = []
+        for it, cand in zip(items, cands):
+            norm = normalize(it["text"]).text
+            if it["kind"] == "recommendation" and "整改" in norm and _DEADLINE_ITEM.search(norm) and pair.kind == "answers":
+                out.extend(self._deadline_links(it, dv, found, batch, pair))
+                continue
+            confident = False
+            verdict = _verdict(pair, cand)
+            if cand is not None and verdict:
+                confident = verdict == "link"
+                vstart, vend = cand.unit.vstart, cand.unit.vend
+                if pair.kind == "answers" and cand.unit_sim < WITHIN_BLOCK:
+                    # No sentence of the answering section restates this point (a headline such
+                    # as 强化资产管理): the section's concluding result line answers it.
+                    vstart, vend = _result_sentence(dv, found, cand.unit.block) or (vstart, vend)
+                status, words = self._span_status(dv, found, vstart, vend, cand.unit, pair)
+                reason = (f"{pair.reason}; similar wording (cosine {cand.unit_sim:.2f}, item/section "
+                          f"{cand.item_block_sim:.2f}, problem/section {cand.block_sim:.2f})")
+                out.append(self._link_row(it, dv, vstart, vend, "item", reason, cand.score, status, words,
+                                          suggestion=not confident))
+            if not confident and batch is not None and pair.kind == "number":
+                out.append(self._batch_link(it, dv, batch, pair))
+        return out
+
+    def _span_status(self, dv: DocView, found: list[Mention], vstart: int, vend: int, unit: Unit,
+                     pair: Pair) -> tuple[str | None, list[str]]:
+        """Status words nearest the evidence where it stands; else the reply's class; else what
+        the section of a report holds (achievements, plans or open problems)."""
+        block = dv.blocks[unit.block] if unit.block >= 0 else None
+        if block is not None and block.kind == "answer" and dv.doc["doc_type"] in _ANSWERING_TYPES:
+            m = block_status(dv, found, vstart, vend)
+        else:
+            s0, s1 = dv.sentence_spans[unit.sentence]
+            inside = [m for m in found if s0 <= m.vstart < s1]
+            m = _nearest(inside, vstart) if inside else None
+        if m is not None:
+            return m.status, [m.word]
+        if dv.doc["doc_type"] == "proposal_reply":
+            cls = reply_class(dv.text)
+            if cls:
+                return CLASS_STATUS[cls], [f"{cls}类"]
+        if block is not None and block.kind in _DONE_BY_BLOCK and pair.kind != "answers":
+            return _DONE_BY_BLOCK[block.kind], []
+        return None, []
+
+    def _deadline_links(self, item: dict[str, Any], dv: DocView, found: list[Mention],
+                        batch: tuple[int, int] | None, pair: Pair) -> list[dict[str, Any]]:
+        """A report-wide deadline is answered by the whole rectification report: its batch line
+        when it has one, else the status of every answer section (all done: rectified)."""
+        answer_status = [block_status(dv, found, b.vend - 1, b.vend) for b in dv.blocks if b.kind == "answer"]
+        answer_status = [m for m in answer_status if m is not None]
+        if batch is not None:
+            in_batch = [m for m in found if batch[0] <= m.vstart < batch[1]]
+            span, words = batch, [m.word for m in in_batch]
+            statuses = {m.status for m in in_batch}
+        elif answer_status:
+            first = answer_status[0]
+            span = dv.sentence_spans[dv.sentence_of(first.vstart)]
+            words, statuses = [m.word for m in answer_status], {m.status for m in answer_status}
+        else:
+            return []
+        status = "rectified" if statuses == {"rectified"} else "in_progress" if statuses else None
+        return [self._link_row(item, dv, span[0], span[1], "item", f"{pair.reason}; the report's overall result",
+                               0.5, status, words, suggestion=False)]
+
+    def _batch_link(self, item: dict[str, Any], dv: DocView, batch: tuple[int, int], pair: Pair) -> dict[str, Any]:
+        status, words = _status_of(dv.text[batch[0]:batch[1]])
+        return self._link_row(item, dv, batch[0], batch[1], "item", f"{pair.reason}; says how the proposal as a whole was handled",
+                              0.2, status, words, suggestion=False)
+
+    # -- link rows ------------------------------------------------------------------------
+
+    def _link_row(self, item: dict[str, Any], dv: DocView, vstart: int, vend: int, evidence: str, reason: str,
+                  score: float, status: str | None, words: list[str], *, suggestion: bool) -> dict[str, Any]:
+        start, end = dv.to_original(vstart, vend)
+        return self._row(item, dv.doc["id"], start, end, dv.original[start:end], evidence, reason, score, status,
+                         words, suggestion=suggestion)
 
     def _claim_link(self, item: dict[str, Any], claim: dict[str, Any]) -> dict[str, Any]:
         status = {"rectified": "rectified", "in_progress": "in_progress"}.get(claim["status"])
         count = claim["recommendation_count"]
         reason = "batch claim in the same document" + (f" covering {count} items" if count else "")
-        return self._link_row(item, claim["doc_id"], claim["start"], claim["end"], claim["text"], "claim",
-                              reason, 0.5, status, status_of(claim["text"])[1], suggestion=False)
+        return self._row(item, claim["doc_id"], claim["start"], claim["end"], claim["text"], "claim",
+                         reason, 0.5, status, _status_of(normalize(claim["text"]).text)[1], suggestion=False)
 
-    def _link_row(self, item: dict[str, Any], doc_id: str, start: int, end: int, text: str, evidence: str,
-                  reason: str, score: float, status: str | None, words: list[str], *, suggestion: bool) -> dict[str, Any]:
+    def _row(self, item: dict[str, Any], doc_id: str, start: int, end: int, text: str, evidence: str,
+             reason: str, score: float, status: str | None, words: list[str], *, suggestion: bool) -> dict[str, Any]:
         link_id = hashlib.sha1(f"{item['id']}|{doc_id}|{start}|{end}".encode()).hexdigest()[:16]
         decided = self._decisions.get(("link", link_id))
         return {"id": link_id, "rec_id": item["id"], "doc_id": doc_id, "start": start, "end": end, "text": text,
@@ -330,24 +402,6 @@ class _Builder:
                 "status_words": json.dumps(words, ensure_ascii=False),
                 "suggestion": int(suggestion and decided is None),
                 "decided": decided["decision"] if decided else None}
-
-    def _evidence_status(self, ev: dict[str, Any]) -> tuple[str | None, list[str]]:
-        """Status words in the evidence itself, else in its section (整改结果：已完成整改), else the reply's class."""
-        status, words = status_of(ev["text"])
-        if status:
-            return status, words
-        text = self.text(ev["doc_id"])
-        section = _section_text(text, ev["start"], ev["end"])
-        status, words = status_of(section)
-        if status:
-            return status, words
-        doc = self.docs[ev["doc_id"]]
-        if doc["doc_type"] == "proposal_reply":
-            m = _CLASS_RE.search(text)
-            if m:
-                cls = next(g for g in m.groups() if g)
-                return {"A": "rectified", "B": "in_progress", "C": "not_rectified"}[cls], [f"{cls}类"]
-        return None, []
 
     # -- status ----------------------------------------------------------------------------
 
@@ -358,14 +412,14 @@ class _Builder:
         items = [lk for lk in (confirmed or live) if lk["evidence"] == "item" and lk["status"]
                  and (lk["decided"] == "confirm" or not lk["suggestion"])]
         claims = [lk for lk in live if lk["evidence"] == "claim" and lk["status"]]
-        evidenced = _strongest(items)
+        evidenced = self._latest_status(items)
         claimed = _strongest(claims)
         status = evidenced or claimed or "no_record"
         words = sorted({w for lk in items + claims for w in json.loads(lk["status_words"])})
         decided = self._decisions.get(("status", item["id"]))
         if decided:
             status = decided["decision"]
-        deadline = _deadline(self.text(item["doc_id"]), item)
+        deadline = _deadline(self.text(item["doc_id"]) if item["kind"] == "recommendation" else "", item)
         return {
             "id": item["id"], "doc_id": item["doc_id"], "start": item["start"], "end": item["end"],
             "text": item["text"], "kind": item["kind"], "category": item["category"], "year": doc["year"],
@@ -376,6 +430,94 @@ class _Builder:
             "overdue": int(bool(deadline and deadline < self.today.isoformat() and status != "rectified")),
             "decided_note": decided["note"] if decided else None,
         }
+
+    def _latest_status(self, links: list[dict[str, Any]]) -> str | None:
+        """The status the most recent answering document gives (a work report that records the
+        rules issued overrides the reply that promised them)."""
+        if not links:
+            return None
+        latest = max({lk["doc_id"] for lk in links}, key=lambda d: _chronology(self.docs[d]))
+        return _strongest([lk for lk in links if lk["doc_id"] == latest])
+
+
+def _is_item(statement: dict[str, Any]) -> bool:
+    if statement["kind"] in _ITEM_KINDS:
+        return True
+    return statement["kind"] == "rectification" and _status_of(normalize(statement["text"]).text)[0] == "in_progress"
+
+
+def _group_keys(items: list[dict[str, Any]]) -> list[str]:
+    """Items that share a heading which is itself one of them (（一）加快预算执行，盘活沉淀资金
+    followed by its details) answer one problem together; other items stand alone (a
+    proposal's points share only 为此建议)."""
+    headed: set[str] = set()
+    for it in items:
+        heading = (it["section"] or "").split(">")[-1].strip()
+        if heading and it["text"] in heading:
+            headed.add(it["section"])
+    return [it["section"] if it["section"] in headed else it["id"] for it in items]
+
+
+def _context(item: dict[str, Any], text: str) -> str:
+    """The item with the heading it stands under, which names the problem it belongs to."""
+    heading = (item["section"] or "").split(">")[-1].strip()
+    return f"{normalize(heading).text} {text}"
+
+
+def _nearest(found: list[Mention], vstart: int) -> Mention:
+    return min(found, key=lambda m: (m.vstart < vstart, abs(m.vstart - vstart)))
+
+
+def _verdict(pair: Pair, cand: Candidate | None) -> str | None:
+    """"link", "suggest" or None for an item's best candidate in a paired document."""
+    if cand is None:
+        return None
+    if pair.kind == "answers":
+        if cand.block_sim >= ANSWER_SECTION and cand.score >= ANSWER_LINK:
+            return "link"
+        return "suggest" if cand.score >= ANSWER_SUGGEST else None
+    link_at, suggest_at = THRESHOLDS[pair.kind]
+    return "link" if cand.unit_sim >= link_at else "suggest" if cand.unit_sim >= suggest_at else None
+
+
+def _result_sentence(dv: DocView, found: list[Mention], block: int) -> tuple[int, int] | None:
+    """The sentence that concludes a section: its last 整改结果/整改状态 line or status phrase
+    about 整改 (该问题已完成整改, 此项正在整改)."""
+    if block < 0:
+        return None
+    b = dv.blocks[block]
+    inside = [m for m in found if b.vstart <= m.vstart < b.vend
+              and ("整改" in m.word or dv.sentence_of(m.vstart) in dv.result_sentences)]
+    return dv.sentence_spans[dv.sentence_of(inside[-1].vstart)] if inside else None
+
+
+def _batch_sentence(dv: DocView, found: list[Mention], pair: Pair, item_doc: dict[str, Any]) -> tuple[int, int] | None:
+    """A sentence that reports on the item's document as a whole: names its proposal number and
+    says how it was handled (DH117号建议提出的5条建议已全部落实), or, in a rectification report's
+    opening, counts the recommendations by status (4条建议中已完成整改3条，列入计划1条)."""
+    number = item_doc["proposal_no"]
+    needle = None
+    if pair.kind == "number" and number:
+        core = norm_number(number)
+        prefix, digits = re.match(r"([A-Z]*)(\d*)", core).groups()  # type: ignore[union-attr]
+        needle = re.compile(rf"{prefix}0*{digits}号" if digits else re.escape(core))
+    for i, (s0, s1) in enumerate(dv.sentence_spans):
+        inside = [m for m in found if s0 <= m.vstart < s1]
+        if not inside:
+            continue
+        sentence = dv.text[s0:s1]
+        if needle is not None and needle.search(sentence):
+            return s0, s1
+        if pair.kind == "answers" and dv.blocks and dv.blocks[0].kind == "preamble" and s1 <= dv.blocks[0].vend \
+                and re.search(r"\d+\s*[条项个]", sentence) and len({m.status for m in inside}) >= 1:
+            return s0, s1
+    return None
+
+
+def _chronology(doc: dict[str, Any]) -> tuple[str, int]:
+    stage = {"proposal": 0, "evaluation_report": 0, "proposal_reply": 1, "rectification_report": 1}
+    when = doc["date"] or (f"{doc['year'] + 1}-01-01" if doc["year"] else "")
+    return when, stage.get(doc["doc_type"], 2)
 
 
 def _strongest(links: list[dict[str, Any]]) -> str | None:
@@ -389,38 +531,6 @@ def _strongest(links: list[dict[str, Any]]) -> str | None:
 
 def _latest_decisions(rows: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
     return {(r["target"], r["target_id"]): r for r in rows}
-
-
-def _evidence_context(statement: dict[str, Any]) -> str:
-    # The section heading of a rectification item usually names the problem it answers.
-    return f"{statement['section'] or ''} {statement['text']}"
-
-
-def _section_text(text: str, start: int, end: int) -> str:
-    """The paragraph block around a span, up to the next numbered heading (where 整改结果 lines sit)."""
-    head = max(text.rfind("\n一", 0, start), text.rfind("\n二", 0, start), text.rfind("\n三", 0, start),
-               text.rfind("\n四", 0, start), text.rfind("\n五", 0, start), text.rfind("\n六", 0, start))
-    tail = len(text)
-    for m in re.finditer(r"\n[一二三四五六七八九十]+、", text[end:]):
-        tail = end + m.start()
-        break
-    return text[max(head, start - 600):min(tail, end + 600)]
-
-
-def _title_index(docs: Iterable[dict[str, Any]]) -> dict[str, list[str]]:
-    index: dict[str, list[str]] = defaultdict(list)
-    for d in docs:
-        if d["title"]:
-            index[_norm_title(d["title"])].append(d["id"])
-    return index
-
-
-def _norm_title(title: str) -> str:
-    return re.sub(r"[\s《》“”\"'（）()]", "", title)
-
-
-def _norm_no(number: str) -> str:
-    return re.sub(r"[\s第号]", "", number).upper()
 
 
 def _project(doc: dict[str, Any]) -> str | None:

@@ -1,0 +1,143 @@
+"""Similarity between register items and the evidence units of a paired document.
+
+Texts are compared as TF-IDF vectors of character bigrams and trigrams on the normalised
+view: Chinese has no spaces, and a rectification report rewords advice (测算 / 预算测算 /
+按工程量清单编制预算), which word segmentation cuts inconsistently; character n-grams still
+overlap, and figures (579.13万元, 3,280亩) match as they are written.
+
+An item is scored against a unit by the unit's own similarity plus a share of the similarity
+between the item's context (its section heading, which names the problem) and the unit's block
+(a rectification report's section answers one problem): evidence in the section that answers
+the item's problem wins over similar words elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .tracking_text import DocView, Unit
+
+BLOCK_WEIGHT = 0.35  # share of the item-context/block similarity added to a unit's own
+WITHIN_BLOCK = 0.12  # below this no unit of the answering block restates the item itself
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """The best evidence for one item in one document."""
+
+    unit: Unit
+    score: float  # what thresholds apply to (see best_units, best_in_block)
+    unit_sim: float
+    block_sim: float
+    block_rank: int  # 0 when the unit's block is the item's most similar block
+    item_block_sim: float = 0.0  # the item alone against the unit's block
+
+
+class Vectoriser:
+    """One TF-IDF space for a whole relink, so scores are comparable across pairs."""
+
+    def __init__(self, fit_texts: list[str]) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        self._vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True, min_df=1,
+                                    dtype=np.float32)
+        self._vec.fit(fit_texts or [""])
+
+    def transform(self, texts: list[str]) -> Any:
+        return self._vec.transform(texts)
+
+
+def best_units(item_vecs: Any, context_vecs: Any, unit_vecs: Any, block_vecs: Any, dv: DocView,
+               eligible: np.ndarray | None = None) -> list[Candidate | None]:
+    """For every item (rows of ``item_vecs``), its best unit of ``dv``; None when there is none.
+
+    ``eligible``: a mask over units (e.g. only the answer blocks of a rectification report).
+    """
+    if not dv.units or item_vecs.shape[0] == 0:
+        return [None] * item_vecs.shape[0]
+    unit_sim = (item_vecs @ unit_vecs.T).toarray()
+    block_sim = (context_vecs @ block_vecs.T).toarray() if block_vecs.shape[0] else np.zeros((item_vecs.shape[0], 0))
+    unit_block = np.array([u.block for u in dv.units])
+    per_unit_block = np.where(unit_block >= 0, block_sim[:, np.clip(unit_block, 0, None)], 0.0) if block_sim.shape[1] \
+        else np.zeros_like(unit_sim)
+    score = unit_sim + BLOCK_WEIGHT * per_unit_block
+    if eligible is not None:
+        score = np.where(eligible[None, :], score, -1.0)
+    out: list[Candidate | None] = []
+    for i in range(score.shape[0]):
+        j = int(score[i].argmax())
+        if score[i, j] < 0:
+            out.append(None)
+            continue
+        b = dv.units[j].block
+        rank = int((block_sim[i] > block_sim[i, b]).sum()) if b >= 0 and block_sim.shape[1] else 0
+        out.append(Candidate(dv.units[j], float(score[i, j]), float(unit_sim[i, j]),
+                             float(block_sim[i, b]) if b >= 0 and block_sim.shape[1] else 0.0, rank))
+    return out
+
+
+def assign_blocks(group_vecs: Any, block_vecs: Any, eligible_blocks: np.ndarray) -> tuple[list[int], list[float]]:
+    """For every group of items (the recommendations under one heading of the earlier report),
+    the block of the answering report that answers it, and how similar the two are.
+
+    Answers usually follow the order of the problems, so among blocks of near-equal similarity
+    the one that keeps the order wins: a dynamic programme over groups in reading order, where
+    going back to an earlier block costs ORDER_PENALTY.
+    """
+    n, m = group_vecs.shape[0], block_vecs.shape[0]
+    if n == 0 or not eligible_blocks.any():
+        return [-1] * n, [0.0] * n
+    sim = (group_vecs @ block_vecs.T).toarray()
+    sim = np.where(eligible_blocks[None, :], sim, -1.0)
+    # best[j]: best total with the last group answered in block j; back-pointers per group.
+    best = sim[0].copy()
+    back = np.zeros((n, m), dtype=int)
+    for i in range(1, n):
+        prev_max = np.maximum.accumulate(best)  # any block j' <= j: in order, free
+        prev_arg = np.array([int(best[: j + 1].argmax()) for j in range(m)])
+        glob = int(best.argmax())
+        back_ok = prev_max
+        penal = best[glob] - ORDER_PENALTY
+        use_glob = penal > back_ok
+        back[i] = np.where(use_glob, glob, prev_arg)
+        best = np.where(use_glob, penal, back_ok) + sim[i]
+    blocks = [0] * n
+    blocks[-1] = int(best.argmax())
+    for i in range(n - 1, 0, -1):
+        blocks[i - 1] = int(back[i, blocks[i]])
+    return blocks, [float(sim[i, b]) for i, b in enumerate(blocks)]
+
+
+ORDER_PENALTY = 0.05
+
+
+def best_in_block(item_vecs: Any, group_vecs: Any, unit_vecs: Any, block_vecs: Any, dv: DocView,
+                  blocks: list[int], block_sims: list[float], eligible: np.ndarray) -> list[Candidate | None]:
+    """Each item's most similar unit inside the block its group was assigned to.
+
+    ``item_block_sim`` is the item's own likeness to that block: a headline such as 加快预算执行
+    matches the block's heading (加快预算执行、盘活沉淀资金方面) better than any one sentence in
+    it. When no unit restates the item, the headline is evidenced by what evidences its group, so
+    the unit most like the whole group (``group_vecs``, one row per item) is taken.
+    """
+    if not dv.units or item_vecs.shape[0] == 0:
+        return [None] * item_vecs.shape[0]
+    unit_sim = (item_vecs @ unit_vecs.T).toarray()
+    group_sim = (group_vecs @ unit_vecs.T).toarray()
+    item_block = (item_vecs @ block_vecs.T).toarray()
+    unit_block = np.array([u.block for u in dv.units])
+    out: list[Candidate | None] = []
+    for i, (b, bs) in enumerate(zip(blocks, block_sims)):
+        mask = eligible & (unit_block == b)
+        if b < 0 or not mask.any():
+            out.append(None)
+            continue
+        j = int(np.where(mask, unit_sim[i], -1.0).argmax())
+        if unit_sim[i, j] < WITHIN_BLOCK:
+            j = int(np.where(mask, group_sim[i], -1.0).argmax())
+        out.append(Candidate(dv.units[j], float(max(unit_sim[i, j], item_block[i, b])), float(unit_sim[i, j]), bs, 0,
+                             float(item_block[i, b])))
+    return out
