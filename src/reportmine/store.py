@@ -369,11 +369,11 @@ class Store:
     # ---- the recommendation register (rows computed by tracking.py) ----------------------
 
     def register_inputs(self) -> dict[str, list[dict[str, Any]]]:
-        """Documents (without text), statements and claims: everything linking works from."""
+        """Documents (with the head of their text, where they cite others), statements and claims."""
         return {
             "documents": list(self.db.query(
-                "SELECT id, source, title, doc_type, region, year, issuer, date, proposal_no, delegate, parent_id"
-                " FROM documents")),
+                "SELECT id, source, title, doc_type, region, year, issuer, date, proposal_no, delegate, parent_id,"
+                " substr(text, 1, 6000) AS head FROM documents")),
             "statements": list(self.db.query("SELECT * FROM statements ORDER BY doc_id, start")),
             "claims": list(self.db.query("SELECT * FROM claims ORDER BY doc_id, start")),
         }
