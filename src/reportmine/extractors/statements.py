@@ -281,12 +281,17 @@ def _new_point(units: Units, judged: list[Judged], group: Group, c: int) -> bool
         return (
             cues.has_issue_cue(so_far) and cues.has_issue_cue(text)
             and len(text) >= 8 and not cues.COUNT_FIGURE.search(text)
+            and not _CONTINUES_SUBJECT.match(text)
         )
     if _parallel_target(text):
         return True  # "对A予以调整,对B削减或取消": parallel targets, parallel measures
     if cues.DEPENDENT.match(text):
         return False
     return _category_changes(judged[group.clauses[-1]], judged[c])
+
+
+# "…不够深入,不能实事求是…": a clause opening on a negation goes on about the same subject
+_CONTINUES_SUBJECT = re.compile(r"(?:不|未|没有|难以|缺乏|缺少|无法|尚未|仍|也|又|还|或)")
 
 
 def _parallel_target(text: str) -> bool:
@@ -311,7 +316,8 @@ _EXIST_LIST = re.compile(r"(?:存在|指出的?|反映的?|提到的?|提出的)
 _PROPOSED_LIST = re.compile(r"提出(?:了)?(?P<x>[^,;。]{8,160}?)等(?:方面的)?(?:意见建议|意见和建议|建议|意见)")
 _ACTION = re.compile(
     r"^(?:建立|健全|完善|加强|实行|实施|调整|提高|优化|规范|明确|制定|修订|出台|取消|压减|削减|加快|推进|强化|落实|开展"
-    r"|加大|严格|细化|统筹|整合|清理|设立|建设|推动|做好|改进|探索|研究|降低|减少|增加|扩大|合并|撤销)"
+    r"|加大|严格|严控|控制|杜绝|防止|细化|统筹|整合|清理|设立|建设|推动|做好|改进|探索|研究|降低|减少|增加|扩大|合并|撤销"
+    r"|提高|提升|加快|规范|单列|修订|改革|公开|组建|开展)"
 )
 _LIST_SEP = re.compile(r"、|和(?=[^、]{4,}$)|及(?=[^、]{4,}$)|以及")
 
@@ -323,7 +329,8 @@ def _pattern_groups(units: Units, text: str, contexts: Sequence[Context]) -> lis
         heading = _ABOUT_HEADING.match(s.text.rstrip("。:")) if s.heading or s.lead else None
         if heading and not heading["k"] and not _skip_about(heading["x"]):
             a = s.start + heading.start("x")
-            kind = "issue" if cues.has_issue_cue(heading["x"]) else "recommendation"
+            point = heading["x"]
+            kind = "issue" if cues.has_issue_cue(point) and not _ACTION.match(point) else "recommendation"
             out += _list_items(text, a, a + len(heading["x"]), kind, si, whole_ok=True)
         for m in _ABOUT.finditer(text, s.start, s.end):
             if _skip_about(m["x"]):
@@ -357,7 +364,10 @@ def _list_items(text: str, a: int, b: int, kind: str, sentence: int, whole_ok: b
         pos = m.end()
     parts.append((pos, b))
     own = cues.has_issue_cue if kind == "issue" else _ACTION.search
-    if len(parts) > 1 and all(e - s >= _MIN_LEN and own(text[s:e]) for s, e in parts):
+    long_enough = len(parts) > 1 and all(e - s >= _MIN_LEN for s, e in parts)
+    # two short parts may be one compound point ("指标偏移、针对性不强等问题"); three listed
+    # before "等问题" are problems by construction
+    if long_enough and (len(parts) >= 3 and kind == "issue" or all(own(text[s:e]) for s, e in parts)):
         return [Group(s, e, kind, 0.9, sentence, []) for s, e in parts]
     if whole_ok and (kind != "issue" or cues.has_issue_cue(text[a:b])):
         return [Group(a, b, kind, 0.9, sentence, [])]
@@ -486,6 +496,8 @@ def _keep(units: Units, s: Sentence, g: Group) -> bool:
     if not g.clauses:
         return True  # pattern statements were matched on purpose
     if cues.INTRO.search(s.text.rstrip("。")) or _is_summary(s.text):
+        return False
+    if cues.BARE_COUNT.match(units_text(units, g)):
         return False
     item = units.items[s.item] if s.item is not None else None
     if s.heading:
