@@ -19,7 +19,7 @@ class Bar:
     y: float
     w: float
     h: float
-    series: int  # index into the palette (css class s0, s1, …)
+    css: str  # the series' class: s0, s1, … or one the caller chose
     tip: str
 
 
@@ -31,27 +31,29 @@ class Chart:
     bars: list[Bar] = field(default_factory=list)
     xlabels: list[tuple[float, str]] = field(default_factory=list)
     yticks: list[tuple[float, str]] = field(default_factory=list)
-    legend: list[str] = field(default_factory=list)
+    legend: list[tuple[str, str]] = field(default_factory=list)  # (name, css class)
     note: str = ""
 
     @property
     def empty(self) -> bool:
-        return not self.bars
+        return not self.xlabels  # all-zero values still draw: a 0 % rate is data
 
 
 def bar_chart(title: str, categories: list[str], series: dict[str, list[float]], *, fmt: str = "{:,.0f}",
-              note: str = "") -> Chart:
+              note: str = "", classes: list[str] | None = None) -> Chart:
     """Stacked bars, one per category; ``series`` maps a legend name to one value per category.
 
     With the default integer ``fmt`` the ticks are whole numbers (counts); pass e.g. ``"{:,.1f}"``
-    for amounts.
+    for amounts. ``classes`` names a css class per series where colours carry meaning (statuses).
     """
-    chart = Chart(title, legend=list(series) if len(series) > 1 else [], note=note)
+    css = classes or [f"s{i % 5}" for i in range(len(series))]
+    chart = Chart(title, legend=list(zip(series, css)) if len(series) > 1 else [], note=note)
     totals = [sum(vals[i] for vals in series.values()) for i in range(len(categories))]
-    if not categories or max(totals, default=0) <= 0:
+    if not categories:
         return chart
-    step = _nice_step(max(totals) / 4, whole=fmt == "{:,.0f}")
-    ticks = math.ceil(max(totals) / step - 1e-9)
+    peak = max(max(totals), 1e-9 if fmt != "{:,.0f}" else 1.0)
+    step = _nice_step(peak / 4, whole=fmt == "{:,.0f}")
+    ticks = max(1, math.ceil(peak / step - 1e-9))
     top = step * ticks
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
     slot = plot_w / len(categories)
@@ -65,7 +67,8 @@ def bar_chart(title: str, categories: list[str], series: dict[str, list[float]],
                 h = value / top * plot_h
                 y = TOP + plot_h - (base + value) / top * plot_h
                 label = f"{category} · {name}: " if len(series) > 1 else f"{category}: "
-                chart.bars.append(Bar(round(x, 1), round(y, 1), round(bar_w, 1), round(h, 1), s, label + fmt.format(value)))
+                chart.bars.append(Bar(round(x, 1), round(y, 1), round(bar_w, 1), round(h, 1), css[s],
+                                     label + fmt.format(value)))
                 base += value
         chart.xlabels.append((round(x + bar_w / 2, 1), category))
     chart.xlabels = _thin(chart.xlabels)

@@ -455,12 +455,14 @@ def test_highlight_escapes_attributes() -> None:
 
 def test_charts_geometry() -> None:
     chart = bar_chart("t", ["2021", "2022"], {"a": [1.0, 3.0], "b": [2.0, 0.0]})
-    assert len(chart.bars) == 3 and chart.legend == ["a", "b"]
+    assert len(chart.bars) == 3 and chart.legend == [("a", "s0"), ("b", "s1")]
     tallest = max(chart.bars, key=lambda b: b.h)
     assert tallest.tip == "2022 · a: 3"
     stacked = [b for b in chart.bars if b.tip.startswith("2021")]
     assert stacked[0].y == pytest.approx(stacked[1].y + stacked[1].h)  # b sits on top of a
     assert bar_chart("empty", [], {}).empty
+    zero = bar_chart("rate", ["北山区"], {"%": [0.0]}, fmt="{:.0f}")
+    assert not zero.empty and not zero.bars and len(zero.yticks) >= 2  # a 0 % rate is drawn, not "no data"
     for top in (1.0, 3.0, 7.0, 12.0, 999.0):  # count axes: whole, distinct, covering the tallest bar
         labels = [label for _, label in bar_chart("n", ["x"], {"n": [top]}).yticks]
         assert len(set(labels)) == len(labels) and float(labels[-1].replace(",", "")) >= top

@@ -119,7 +119,8 @@ def dashboard_charts(settings: Settings, store: Store) -> list[charts.Chart]:
                          {"rectified %": [100 * (r["rectified_rate"] or 0) for r in by_region]}, fmt="{:.0f}",
                          note=note or "share of recommendations whose rectification is evidenced or claimed"),
         charts.bar_chart("Recommendations by category and status", [str(r["category"] or "?") for r in by_category],
-                         {s: [float(r[s]) for r in by_category] for s in tracking.STATUSES}, note=note),
+                         {s: [float(r[s]) for r in by_category] for s in tracking.STATUSES}, note=note,
+                         classes=[f"status-{s}" for s in tracking.STATUSES]),
     ]
 
 
