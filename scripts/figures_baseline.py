@@ -72,10 +72,11 @@ def recognizers_worker(paths: list[str]) -> dict[str, list[dict]]:
     from recognizers_number_with_unit import NumberWithUnitRecognizer
     from recognizers_text import Culture
 
-    units = NumberWithUnitRecognizer(Culture.Chinese)
-    models = [("CNY", units.get_currency_model()), ("percent", NumberRecognizer(Culture.Chinese).get_percentage_model()),
-              ("other", units.get_dimension_model()), ("duration", DateTimeRecognizer(Culture.Chinese).get_datetime_model())]
-    numbers = NumberRecognizer(Culture.Chinese).get_number_model()
+    units, number = NumberWithUnitRecognizer(Culture.Chinese), NumberRecognizer(Culture.Chinese)
+    models = [("CNY", units.get_currency_model()), ("percent", number.get_percentage_model()),
+              ("other", units.get_dimension_model()),
+              ("duration", DateTimeRecognizer(Culture.Chinese).get_datetime_model())]
+    numbers = number.get_number_model()
     result = {}
     for path in paths:
         text = Path(path).read_text(encoding="utf-8", errors="ignore")

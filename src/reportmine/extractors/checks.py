@@ -236,7 +236,8 @@ class _Context:
         cut = next((i for i, o in enumerate(near) if _is_change_like(o, change)), len(near))
         near = near[:cut]  # an earlier change of the same kind already answered the pair before it
         after_change = self._next_in_sentence(change, same_kind)
-        if after_change is not None and near and _TO.search(self.head(after_change)) and _FROM.search(self.head(near[0])):
+        if (after_change is not None and near and _TO.search(self.head(after_change))
+                and _FROM.search(self.head(near[0]))):
             return near[0], after_change  # 由45%下降3个百分点至42%
         if len(near) < 2:
             return self._implied_before(change, near, same_kind) if near else None

@@ -12,7 +12,6 @@ Values are exact Decimals; money is in yuan. Spans point into the original text.
 from __future__ import annotations
 
 import bisect
-import logging
 import re
 from decimal import Decimal, InvalidOperation
 
@@ -20,8 +19,6 @@ import cn2an
 
 from ..document import Document, Figure, Span
 from ..normalize import NormalizedText
-
-log = logging.getLogger(__name__)
 
 # ---- unit tables (extend here; longest spellings win because alternations are sorted) ----
 # Measure words of counted things. Value: a lookahead of what may NOT follow (the word is then
@@ -51,7 +48,8 @@ DURATION_WORDS: dict[str, str] = {
 # Other physical units; written to measure_word.
 OTHER_WORDS: dict[str, str] = {
     "公里": "", "千米": "", "平方公里": "", "平方千米": "", "平方米": "", "立方米": "", "亩": "",
-    "公顷": "", "吨": "", "千克": "", "公斤": "", "米": "粮|面|饭|价|业", "延米": "", "斤": "", "千瓦时": "", "千瓦小时": "", "千瓦": "", "标准箱": "", "微克/立方米": "",
+    "公顷": "", "吨": "", "千克": "", "公斤": "", "米": "粮|面|饭|价|业", "延米": "", "斤": "", "千瓦时": "",
+    "千瓦小时": "", "千瓦": "", "标准箱": "", "微克/立方米": "",
     "兆瓦": "", "万千瓦": "", "升": "级|至|到|高|格|学|温|值", "倍": "", "km": "", "m²": "", "m2": "", "㎡": "",
     "m³": "", "kg": "", "kW": "", "kWh": "", "MW": "", "GB": "", "TB": "", "美元": "", "港元": "", "欧元": "",
 }
@@ -85,13 +83,17 @@ def _alternation(table: dict[str, str]) -> str:
     return "|".join(parts)
 
 
+# 分 after a number is a score unless it starts another word (分钟, 分之, 分别, 分配, 分析…).
+_NOT_SCORE = ("钟|之|别|配|析|解|类|级|行|领|期|批|局|项|公|院|中|会|部|成|担|档|散|布|摊|管|包|组|工|红|享|支|子"
+              "|母|段|为|步|阶|区|层|号|开|发|歧|割|化|流|拣|拆|明|数线|值")
+
 _UNIT = (
     "(?P<U>"
     r"(?P<pp>个百分点|百分点)|(?P<pct>%|‰)|(?P<cny>元(?!旦|宵|素|首|件|年|代|老|帅))"
     rf"|(?P<dur>{_alternation(DURATION_WORDS)})"
     rf"|(?P<oth>{_alternation(OTHER_WORDS)})"
     rf"|(?P<cnt>{_alternation(COUNT_WORDS)})"
-    r"|(?P<score>分(?!钟|之|别|配|析|解|类|级|行|领|期|批|局|项|公|院|中|会|部|成|担|档|散|布|摊|管|包|组|工|红|享|支|子|母|段|为|步|阶|区|层|号|开|发|歧|割|化|流|拣|拆|明|数线|值))"
+    rf"|(?P<score>分(?!{_NOT_SCORE}))"
     ")"
 )
 _MULT_RE = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千(?!米|克|瓦)"
@@ -128,16 +130,18 @@ _TARGET_AFTER = re.compile(r"的?(?:目标|计划|预期|标准|要求|平均水
 _TARGET_BETWEEN = re.compile(r"^(?:了)?(?:年度|全年)?(?:目标|计划|预期|标准|要求)(?:值|任务)?$")
 _COMPARATIVE = {"低于", "高于", "超过", "超", "少于", "多于", "不足", "不到"}
 _QUALIFIER_OF = dict(_PREFIX_GLUED)
-_SUFFIX_RE = re.compile(r"(\(含\)以上|\(含\)以下|及以上|及以下|以上|以下|以内|之内|内(?![容部涵设外控蒙地河江核审在生置])|左右|多)")
-_SUFFIX_Q = {"以上": "over", "以下": "under", "以内": "at_most", "之内": "at_most", "内": "at_most", "左右": "approx", "多": "approx",
-             "及以上": "at_least", "(含)以上": "at_least", "及以下": "at_most", "(含)以下": "at_most"}
+_SUFFIX_RE = re.compile(
+    r"(\(含\)以上|\(含\)以下|及以上|及以下|以上|以下|以内|之内|内(?![容部涵设外控蒙地河江核审在生置])|左右|多)"
+)
+_SUFFIX_Q = {"以上": "over", "以下": "under", "以内": "at_most", "之内": "at_most", "内": "at_most",
+             "左右": "approx", "多": "approx", "及以上": "at_least", "(含)以上": "at_least", "及以下": "at_most",
+             "(含)以下": "at_most"}
 # Measure words after which a lone Chinese 一 is an article or an ordinal, not a count
 # (一个年度, 一批项目, 一级预算部门, 一方面); 一次, 一年, 一所, 一倍 stay quantities.
 _ONE_ARTICLE_WORDS = frozenset(
     "个 种 批 套 项 条 支 张 本 级 类 期 道 片 块 层 方面 部分 场 件 把 组 队 门 节 段 起 处 口 份 大类".split()
 )
-# A lone Chinese 一 before a measure word is usually an article (一个年度, 一批项目, 一级预算部门);
-# it is a quantity when a bound or a length-of-time verb says so (至少开展一次, 用一年时间).
+# ... unless a bound or a length-of-time verb says it is one (至少开展一次, 用一年时间).
 _ONE_CUE = re.compile(
     r"(?:(?:至少|最少|仅|只|不少于|不低于|不超过|超过|累计|合计|总计|共计)[\u4e00-\u9fff]{0,3}|用|历时|为期|每隔|满|共)$"
 )
@@ -149,7 +153,6 @@ _DIRECTION_RE = re.compile(
     "(?:了|达|约|近|超过|超)?"
 )
 _CLAUSE_STOP = ",，;；。:：!?！？、\n()（）“”《》"
-_SENTENCE_STOP = re.compile(r"[。！？!?\n]")
 _YEAR_RE = re.compile(r"((?:19|20)\d{2})(?:\s*[-—~至到]\s*((?:19|20)\d{2}))?年")
 _MONEY_CUE = re.compile(r"资金|金额|经费|投资|投入|预算|收入|支出|资产|债|补贴|补助|拨付|资本|收益|成本|费用|奖励|规模|价值")
 _LABEL_TAIL = re.compile(
@@ -170,7 +173,7 @@ def find_figures(document: Document, view: NormalizedText) -> list[Figure]:
     >>> from reportmine.normalize import normalize
     >>> doc = Document(id="x", source="x.txt", format="txt", text="核减0.94亿元,占比33.96%")
     >>> [(f.text, f.value, f.unit) for f in find_figures(doc, normalize(doc.text))]
-    [('0.94亿元', Decimal('94000000.00'), 'CNY'), ('33.96%', Decimal('33.96'), 'percent')]
+    [('0.94亿元', Decimal('94000000'), 'CNY'), ('33.96%', Decimal('33.96'), 'percent')]
     """
     return _Finder(document, view).run()
 
@@ -204,7 +207,8 @@ class _Finder:
             fig = self._figure(m, last_end)
             if fig is not None:
                 out.append(fig)
-                last_end = m.end()
+                suffix = _SUFFIX_RE.match(text, m.end())
+                last_end = suffix.end() if suffix else m.end()  # 10个左右|预算200万元: 左右 is no label
         return out
 
     # -- candidate -> Figure --------------------------------------------------------------
