@@ -41,7 +41,7 @@ COUNT_WORDS: dict[str, str] = {
 # Durations: a length of time, not a date.
 DURATION_WORDS: dict[str, str] = {
     "年": "级|龄|薪|度|均|鉴|报|会|初|末|底|前|后|份|货|金|终|化|代|来|以来",
-    "个月": "", "个多月": "", "个工作日": "", "工作日": "", "天": "然|津|气|河|府|下|地|空|堂|际|台|价|文|使",
+    "个月": "", "个多月": "", "个小时": "", "个多小时": "", "个工作日": "", "工作日": "", "天": "然|津|气|河|府|下|地|空|堂|际|台|价|文|使",
     "日": "(?=内|以内|之内)", "小时": "", "分钟": "", "周": "年|边|期|转|末|岁|刊|报|围", "个季度": "",
     "周年": "",
 }
@@ -104,6 +104,7 @@ _FIGURE_RE = re.compile(
     rf"|(?P<fden>[{_CN_DIGITS}十百]+)分之(?P<fnum>[{_CN_DIGITS}十]+(?:点[{_CN_DIGITS}]+)?)"
     r"|(?<![上下前后多大过])半(?P<halfdur>个月|年|天|小时|个工作日)(?!度)"
     rf"|(?P<big>[两三四五六七八九十]{{1,2}})大(?P<bigw>{_BIG_WORDS})"
+    r"|(?P<yi>\d+)亿(?P<wan>\d{1,4}(?:\.\d+)?)万元"
     rf"|(?P<n1>{_NUM})(?P<x1>余|多|几)?(?P<m1>{_MULT_RE})?"
     rf"(?:(?P<u1>%|个|家|项|条|年|元|万元|亿元)?(?P<sep>[-~—–至到])(?P<n2>{_NUM})(?P<x2>余|多|几)?(?P<m2>{_MULT_RE})?)?"
     rf"(?P<y>余|多)?(?P<nl>\n[ \t]*)?{_UNIT}?"  # a hard-wrapped line may split 5 / 个
@@ -123,7 +124,7 @@ _PREFIX_GLUED = (  # must end right at the number (fillers 为/达/了/有 allow
 _STRONG = {"超过", "不足", "不低于", "不少于", "至少", "不超过", "不高于", "最高", "最多", "累计", "累积", "大约"}
 _PREFIX_RE = re.compile(
     "(" + "|".join(sorted((w for w, _ in _PREFIX_GLUED), key=len, reverse=True)) + ")"
-    r"(?:可达|达到|达|为|了|有|是|需要|需)?(?:每[\u4e00-\u9fff]{1,4})?$"  # 约为每立方米3.2元
+    r"(?:可达|达到|达|为|了|有|是|需要|需|占[\u4e00-\u9fff]{0,8}的)?(?:每[\u4e00-\u9fff]{1,4})?$"  # 约为每立方米3.2元
 )
 # 低于90%的目标值, 超过目标7.8%: a comparison with a target, not a bound on the figure
 _TARGET_AFTER = re.compile(r"的?(?:目标|计划|预期|标准|要求|平均水平|全国平均|全省平均)")
@@ -217,6 +218,10 @@ class _Finder:
             return self._word_figure(m, last_end)
         if m.group("big"):
             return self._big(m, last_end)
+        if m.group("yi"):  # 1亿2000万元
+            value = Decimal(m.group("yi")) * 10**8 + Decimal(m.group("wan")) * 10**4
+            return None if self._blocked(m.start(), "CNY") else self._build(
+                m.start(), m.end(), value, "CNY", None, None, False, last_end)
         if not m.group("U") and not self._bare_money(m):
             return None
         if self._bad_context(m):
@@ -280,7 +285,7 @@ class _Finder:
     # -- numbers ------------------------------------------------------------------------
     def _values(self, m: re.Match[str]) -> tuple[Decimal, Decimal | None, bool] | None:
         n1, n2 = m.group("n1"), m.group("n2")
-        approx = bool(m.group("x1") or m.group("x2") or m.group("y") or m.group("dur") == "个多月")
+        approx = bool(m.group("x1") or m.group("x2") or m.group("y") or "多" in (m.group("dur") or ""))
         range_cn = _adjacent_cn_range(n1) if not n2 else None
         if range_cn is not None:
             low, high = range_cn
@@ -320,7 +325,7 @@ class _Finder:
         if m.group("score"):
             return "score", None, value, value_max
         if m.group("dur"):
-            return "duration", m.group("dur").replace("个多月", "个月"), value, value_max
+            return "duration", m.group("dur").replace("多", ""), value, value_max
         if m.group("oth"):
             return "other", m.group("oth"), value, value_max
         if m.group("cnt") == "级" and value != value.to_integral_value():
@@ -573,9 +578,10 @@ def _label(text: str, start: int, end: int, unit: str, last_end: int) -> str | N
     head_start = start
     while head_start > lo and text[head_start - 1] not in _CLAUSE_STOP and not text[head_start - 1].isdigit():
         head_start -= 1
-    head = _LABEL_TAIL.sub("", text[head_start:start])
-    head = _LABEL_HEAD.sub("", head)
-    head = head.strip(" \t的")
+    raw = text[head_start:start].strip(" \t的")
+    head = _LABEL_HEAD.sub("", _LABEL_TAIL.sub("", raw)).strip(" \t的")
+    if len(head) < 2 and len(raw) >= 2:
+        head = raw  # 完成率98%, 日均345人次: stripping the verb would leave one character
     if len(head) > 16:
         head = head[-16:]
     if head:
