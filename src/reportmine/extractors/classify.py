@@ -74,20 +74,19 @@ class FeatureSpace:
         return cls({f: i for i, f in enumerate(kept)}, idf)
 
     def transform(self, docs: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+        """Rows of sublinear-tf * idf weights, each scaled to unit length (vectorised: the
+        per-feature Python work is one dict lookup)."""
+        get = self.vocabulary.get
         rows: list[int] = []
         cols: list[int] = []
-        vals: list[float] = []
         for r, feats in enumerate(docs):
-            counts: dict[int, int] = {}
-            for f in feats:
-                j = self.vocabulary.get(f)
-                if j is not None:
-                    counts[j] = counts.get(j, 0) + 1
-            for j, c in counts.items():
-                rows.append(r)
-                cols.append(j)
-                vals.append((1.0 + np.log(c)) * self.idf[j])
-        m = sparse.csr_matrix((vals, (rows, cols)), shape=(len(docs), len(self.idf)), dtype=np.float64)
+            js = [j for j in map(get, feats) if j is not None]
+            cols.extend(js)
+            rows.extend([r] * len(js))
+        shape = (len(docs), len(self.idf))
+        m = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=shape, dtype=np.float64)
+        m.sum_duplicates()
+        m.data = (1.0 + np.log(m.data)) * self.idf[m.indices]
         norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0
         return sparse.csr_matrix(sparse.diags(1.0 / norms) @ m)

@@ -10,6 +10,7 @@ are not labelled again, headings of plan sections and bare labels ("提高认识
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Sequence
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 
 from ..document import Document, Span, Statement
 from ..normalize import NormalizedText
+from ..segmentation import token_spans
 from . import claims, classify, cues
 from .units import Sentence, Units, split_units
 
@@ -61,9 +63,7 @@ def find_statements(document: Document, view: NormalizedText) -> list[Statement]
     if not units.clauses:
         return []
     contexts = sentence_contexts(document, view, units)
-    features = [
-        classify.featurize(c.text, context=context_tokens(document, contexts[c.sentence])) for c in units.clauses
-    ]
+    features = _clause_features(document, view.text, units, contexts)
     judged = judge_clauses(units, contexts, features, view.text)
     groups = [g for s in range(len(units.sentences)) for g in _group_sentence(units, judged, s)]
     groups += _pattern_groups(units, view.text, contexts)
@@ -74,6 +74,22 @@ def find_statements(document: Document, view: NormalizedText) -> list[Statement]
     _set_categories(groups, units, features, judged)
     groups = _drop_elaborations(units, groups)
     return [_statement(document, view, g, contexts[g.sentence]) for g in groups]
+
+
+def _clause_features(document: Document, text: str, units: Units, contexts: Sequence[Context]) -> list[list[str]]:
+    """Features of every clause from one jieba pass over the whole text."""
+    spans = token_spans(text)
+    starts = [a for a, _ in spans]
+    out = []
+    for c in units.clauses:
+        lo = bisect.bisect_left(starts, c.start)
+        words = []
+        for a, b in spans[lo:]:
+            if a >= c.end:
+                break
+            words.append(text[a : min(b, c.end)])
+        out.append(classify.featurize(c.text, words, context_tokens(document, contexts[c.sentence])))
+    return out
 
 
 # --- context -----------------------------------------------------------------------------
