@@ -155,3 +155,13 @@ def test_matching_agrees_with_the_reference_scorer() -> None:
         ours = ev.match_statements(g["statements"], out["statements"], text)
         theirs, _ = scorer.match_statements(g["statements"], out["statements"], text)
         assert [p is None for _, p in ours] == [p is None for _, p in theirs]
+
+
+def test_other_formats_of_a_gold_document_are_scored_one_row_each(gold_and_docs, monkeypatch) -> None:
+    monkeypatch.setattr(ev, "_extract", _fake_extract)
+    gold_dir, docs_dir = gold_and_docs
+    (docs_dir / "sub" / "a.txt").rename(docs_dir / "sub" / "a.html")
+    (docs_dir / "a.lo.docx").write_text(DOC, encoding="utf-8")  # _fake_extract reads any file as text
+    report = ev.evaluate(gold_dir, docs_dir)
+    assert sorted(d.doc for d in report.docs) == ["a.txt [.html]", "a.txt [.lo.docx]"]
+    assert all(d.figures.tp == 2 for d in report.docs)

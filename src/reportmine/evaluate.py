@@ -192,36 +192,48 @@ def evaluate(gold_dir: str | Path, docs_dir: str | Path, only: str | None = None
     Args:
         gold_dir: folder searched recursively for ``*.gold.json``.
         docs_dir: folder holding the documents; a document is looked up by its gold name, first
-            directly under the folder, then anywhere below it.
+            directly under the folder, then anywhere below it. When no file has that name, every
+            other format of it (``000.txt`` -> ``000.docx``, ``000.pdf``…) is scored, one row each.
         only: score just one of ``figures``, ``statements``, ``meta`` or ``claims``.
 
     Returns:
         An EvalReport; documents that fail to load are scored as empty output with ``error`` set.
     """
-    from .errors import ReportmineError
-
     gold = load_gold(gold_dir)
     report = EvalReport(str(gold_dir), str(docs_dir))
     started = time.perf_counter()
     for name, g in sorted(gold.items()):
-        path = _find_document(Path(docs_dir), name)
-        if path is None:
-            continue
-        t0 = time.perf_counter()
-        try:
-            out, text = _extract(path)
-            error = None
-        except ReportmineError as exc:
-            out, text, error = {}, "", exc.message
-            log.warning("%s: %s", name, exc.message)
-        except Exception as exc:  # a bug in one extractor must not hide every other document's score
-            out, text, error = {}, "", f"internal error: {type(exc).__name__}: {exc}"
-            log.exception("%s: extraction failed", name)
-        score = score_document(name, g, out, text, only)
-        score.path, score.error, score.seconds = str(path), error, time.perf_counter() - t0
-        report.docs.append(score)
+        for path, label in _documents_for(Path(docs_dir), name):
+            report.docs.append(_score_file(path, label, g, only))
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _documents_for(docs_dir: Path, name: str) -> list[tuple[Path, str]]:
+    path = _find_document(docs_dir, name)
+    if path is not None:
+        return [(path, name)]
+    stem = name.rsplit(".", 1)[0]
+    others = sorted(p for p in docs_dir.rglob(f"{stem}.*") if p.is_file() and not p.name.endswith(".gold.json"))
+    return [(p, f"{name} [{p.name[len(stem):]}]") for p in others]
+
+
+def _score_file(path: Path, name: str, g: dict[str, Any], only: str | None) -> DocScore:
+    from .errors import ReportmineError
+
+    t0 = time.perf_counter()
+    error = None
+    try:
+        out, text = _extract(path)
+    except ReportmineError as exc:
+        out, text, error = {}, "", exc.message
+        log.warning("%s: %s", name, exc.message)
+    except Exception as exc:  # a bug in one extractor must not hide every other document's score
+        out, text, error = {}, "", f"internal error: {type(exc).__name__}: {exc}"
+        log.exception("%s: extraction failed", name)
+    score = score_document(name, g, out, text, only)
+    score.path, score.error, score.seconds = str(path), error, time.perf_counter() - t0
+    return score
 
 
 def load_gold(gold_dir: str | Path) -> dict[str, dict[str, Any]]:
