@@ -39,22 +39,21 @@ from .normalize import normalize
 from .store import Store
 from .tracking_match import WITHIN_BLOCK, Candidate, Vectoriser, assign_blocks, best_in_block, best_units
 from .tracking_pairs import Pair, document_pairs, norm_number
-from .tracking_status import CLASS_STATUS, Mention, block_status, mentions, reply_class
+from .tracking_status import CLASS_STATUS, Mention, block_status, done_words, mentions, reply_class
 from .tracking_status import status_of as _status_of
 from .tracking_text import DocView, Unit, build_view
 
 log = logging.getLogger(__name__)
 
 STATUSES = ("rectified", "in_progress", "not_rectified", "no_record")
-# Unit similarity (cosine) needed per kind of pair: (a link, a suggestion). A pair that answers
-# the item's document point by point needs less wording in common than a later report that
-# only may mention it. Calibrated on corpora/tracking (see MEASURED.md, register linking).
-THRESHOLDS = {"number": (0.35, 0.20), "restates": (0.45, 0.25)}
+# A later report that follows up the item's document: unit similarity (cosine) needed for a
+# link anywhere, for a link in a passage that names the earlier document, for a suggestion.
+THRESHOLDS = {"number": (0.35, 0.25, 0.15), "restates": (0.45, 0.30, 0.20)}
 # A document that answers the item's document (a rectification report, a reply): the item's
 # group must match an answering section, and the item that section or a sentence in it.
-ANSWER_SECTION = 0.10
-ANSWER_LINK = 0.15
-ANSWER_SUGGEST = 0.08
+ANSWER_SECTION = 0.08
+ANSWER_LINK = 0.08
+ANSWER_SUGGEST = 0.05
 FIT_DOCS = 2000  # documents whose sentences set the IDF weights: enough for stable weights
 
 _DEADLINE = re.compile(r"(?:于|在)?(20\d{2})年(\d{1,2})月(?:(\d{1,2})日|底|末)?(?:之?前|以前)(?:完成|整改|落实|报送)")
@@ -66,6 +65,8 @@ _UNIT = re.compile(r"([\u4e00-\u9fff]{2,12}(?:局|委|办|中心|医院|学校|�
 # Sentences of a reply that address the delegate rather than answer a point.
 _COURTESY = re.compile(r"收悉|您提出|您在建议中|您建议|建议中(?:提出|指出)|感谢您|联系人|联系电话|抄送")
 _ITEM_KINDS = ("recommendation", "issue", "measure")
+# Where a later report says it follows up earlier findings or plans.
+_FOLLOW_UP = re.compile(r"上年度|上一年度|上年|去年|针对.{0,30}(?:提出|指出|反馈|发现)|按照.{0,10}(?:确定|提出)的")
 _ANSWERING_TYPES = ("rectification_report", "proposal_reply")
 _DONE_BY_BLOCK = {"achieved": "rectified", "plan": "in_progress", "problem": "not_rectified"}
 
@@ -242,7 +243,6 @@ class _Builder:
         item_texts = [normalize(it["text"]).text for it in paired]
         vec = Vectoriser(item_texts + self._fit_sentences(sorted(by_ev)))
         item_m = vec.transform(item_texts)
-        context_m = vec.transform([_context(it, t) for it, t in zip(paired, item_texts)])
         # One evidence document at a time: its units are built, compared and dropped.
         for ev_id, ev_pairs in sorted(by_ev.items()):
             dv = self._view(ev_id)
@@ -252,12 +252,12 @@ class _Builder:
             for pair in ev_pairs:
                 its = items_by_doc[pair.item_doc]
                 idx = [row[it["id"]] for it in its]
-                cands = self._candidates(pair, its, item_m[idx], context_m[idx], unit_m, block_m, dv, vec)
+                cands = self._candidates(pair, its, item_m[idx], unit_m, block_m, dv, vec)
                 for link in self._pair_links(pair, its, cands, dv, found):
                     links[link["rec_id"]].append(link)
 
-    def _candidates(self, pair: Pair, items: list[dict[str, Any]], item_m: Any, context_m: Any, unit_m: Any,
-                    block_m: Any, dv: DocView, vec: Vectoriser) -> list[Candidate | None]:
+    def _candidates(self, pair: Pair, items: list[dict[str, Any]], item_m: Any, unit_m: Any, block_m: Any,
+                    dv: DocView, vec: Vectoriser) -> list[Candidate | None]:
         """A report that answers the item's document answers it section by section: assign each
         group of items (one heading of the earlier report) to a section first, then take the best
         unit inside it. Other pairs take the best unit anywhere, helped by its section's likeness."""
@@ -265,7 +265,7 @@ class _Builder:
             return [None] * len(items)
         eligible = self._eligible(dv, pair)
         if pair.kind != "answers":
-            return best_units(item_m, context_m, unit_m, block_m, dv, eligible)
+            return best_units(item_m, unit_m, dv, eligible, self._anchored(dv, pair))
         keys = _group_keys(items)
         groups: dict[str, list[str]] = {}
         for it, key in zip(items, keys):
@@ -296,6 +296,15 @@ class _Builder:
         return build_view(self.docs[doc_id], doc.text, doc.sections,
                           answering=self.docs[doc_id]["doc_type"] in _ANSWERING_TYPES)
 
+    def _anchored(self, dv: DocView, pair: Pair) -> np.ndarray:
+        """Units in the sections that name the item's document: its proposal number for a
+        proposal's follow-up, words of follow-up (针对上年度…, 按照上年确定的) for a later report."""
+        needle = _number_pattern(self.docs[pair.item_doc]["proposal_no"]) if pair.kind == "number" else _FOLLOW_UP
+        if needle is None:
+            return np.zeros(len(dv.units), dtype=bool)
+        blocks = {i for i in range(len(dv.blocks)) if needle.search(dv.block_text(i))}
+        return np.array([u.block in blocks for u in dv.units], dtype=bool)
+
     def _eligible(self, dv: DocView, pair: Pair) -> np.ndarray:
         """Units that may answer: in a report that answers point by point, those of its answer
         sections (not its preamble or closing plans) and never its courtesies."""
@@ -318,33 +327,51 @@ class _Builder:
             verdict = _verdict(pair, cand)
             if cand is not None and verdict:
                 confident = verdict == "link"
-                vstart, vend = cand.unit.vstart, cand.unit.vend
+                unit = cand.unit
+                # A link shows the whole sentence; a topic clause, the paragraph it opens.
+                vstart, vend = (unit.vstart, unit.vend) if unit.topic else dv.sentence_spans[unit.sentence]
+                focus = (vstart, vend) if unit.topic else (unit.vstart, unit.vend)
                 if pair.kind == "answers" and cand.unit_sim < WITHIN_BLOCK:
                     # No sentence of the answering section restates this point (a headline such
                     # as 强化资产管理): the section's concluding result line answers it.
-                    vstart, vend = _result_sentence(dv, found, cand.unit.block) or (vstart, vend)
-                status, words = self._span_status(dv, found, vstart, vend, cand.unit, pair)
+                    result = _result_sentence(dv, found, unit.block)
+                    if result is not None:
+                        vstart, vend = focus = result
+                status, words = self._span_status(dv, found, focus, unit.block, pair)
                 reason = (f"{pair.reason}; similar wording (cosine {cand.unit_sim:.2f}, item/section "
-                          f"{cand.item_block_sim:.2f}, problem/section {cand.block_sim:.2f})")
+                          f"{cand.item_block_sim:.2f}, problem/section {cand.block_sim:.2f}"
+                          f"{', where it names the earlier document' if cand.anchored else ''})")
                 out.append(self._link_row(it, dv, vstart, vend, "item", reason, cand.score, status, words,
                                           suggestion=not confident))
             if not confident and batch is not None and pair.kind == "number":
                 out.append(self._batch_link(it, dv, batch, pair))
         return out
 
-    def _span_status(self, dv: DocView, found: list[Mention], vstart: int, vend: int, unit: Unit,
+    def _span_status(self, dv: DocView, found: list[Mention], focus: tuple[int, int], block_idx: int,
                      pair: Pair) -> tuple[str | None, list[str]]:
-        """Status words nearest the evidence where it stands; else the reply's class; else what
-        the section of a report holds (achievements, plans or open problems)."""
-        block = dv.blocks[unit.block] if unit.block >= 0 else None
-        if block is not None and block.kind == "answer" and dv.doc["doc_type"] in _ANSWERING_TYPES:
-            m = block_status(dv, found, vstart, vend)
-        else:
-            s0, s1 = dv.sentence_spans[unit.sentence]
-            inside = [m for m in found if s0 <= m.vstart < s1]
-            m = _nearest(inside, vstart) if inside else None
-        if m is not None:
+        """What the answering document says about this evidence.
+
+        Status words in the evidence's own sentence, nearest to it; else words of accomplishment
+        there (已印发, 已于…上线: done); else, in a section that answers one problem (a
+        rectification report's, a reply's), the status it states nearest after the evidence
+        (整改结果：…), else before it; then a reply's 办理结果 class; then what a report's
+        section holds (achievements: done, plans: in progress, problems: open).
+        """
+        vstart, vend = focus
+        block = dv.blocks[block_idx] if block_idx >= 0 else None
+        s0, s1 = dv.sentence_spans[dv.sentence_of(vstart)][0], max(vend, dv.sentence_spans[dv.sentence_of(vstart)][1])
+        answering = dv.doc["doc_type"] in _ANSWERING_TYPES
+        inside = [m for m in found if s0 <= m.vstart < s1]
+        if inside:
+            m = _nearest(inside, vstart)
             return m.status, [m.word]
+        done = done_words(dv.text[s0:s1])
+        if done:
+            return "rectified", done
+        if block is not None and block.kind == "answer" and answering:
+            m = block_status(dv, found, vstart, vend)
+            if m is not None:
+                return m.status, [m.word]
         if dv.doc["doc_type"] == "proposal_reply":
             cls = reply_class(dv.text)
             if cls:
@@ -359,13 +386,14 @@ class _Builder:
         when it has one, else the status of every answer section (all done: rectified)."""
         answer_status = [block_status(dv, found, b.vend - 1, b.vend) for b in dv.blocks if b.kind == "answer"]
         answer_status = [m for m in answer_status if m is not None]
+        first_result = next((r for r in (_result_sentence(dv, found, i) for i, b in enumerate(dv.blocks)
+                                         if b.kind == "answer") if r), None)
         if batch is not None:
             in_batch = [m for m in found if batch[0] <= m.vstart < batch[1]]
             span, words = batch, [m.word for m in in_batch]
             statuses = {m.status for m in in_batch}
-        elif answer_status:
-            first = answer_status[0]
-            span = dv.sentence_spans[dv.sentence_of(first.vstart)]
+        elif answer_status and first_result:
+            span = first_result
             words, statuses = [m.word for m in answer_status], {m.status for m in answer_status}
         else:
             return []
@@ -458,12 +486,6 @@ def _group_keys(items: list[dict[str, Any]]) -> list[str]:
     return [it["section"] if it["section"] in headed else it["id"] for it in items]
 
 
-def _context(item: dict[str, Any], text: str) -> str:
-    """The item with the heading it stands under, which names the problem it belongs to."""
-    heading = (item["section"] or "").split(">")[-1].strip()
-    return f"{normalize(heading).text} {text}"
-
-
 def _nearest(found: list[Mention], vstart: int) -> Mention:
     return min(found, key=lambda m: (m.vstart < vstart, abs(m.vstart - vstart)))
 
@@ -476,8 +498,10 @@ def _verdict(pair: Pair, cand: Candidate | None) -> str | None:
         if cand.block_sim >= ANSWER_SECTION and cand.score >= ANSWER_LINK:
             return "link"
         return "suggest" if cand.score >= ANSWER_SUGGEST else None
-    link_at, suggest_at = THRESHOLDS[pair.kind]
-    return "link" if cand.unit_sim >= link_at else "suggest" if cand.unit_sim >= suggest_at else None
+    link_at, anchored_at, suggest_at = THRESHOLDS[pair.kind]
+    if cand.unit_sim >= link_at or (cand.anchored and cand.unit_sim >= anchored_at):
+        return "link"
+    return "suggest" if cand.unit_sim >= suggest_at else None
 
 
 def _result_sentence(dv: DocView, found: list[Mention], block: int) -> tuple[int, int] | None:
@@ -495,12 +519,7 @@ def _batch_sentence(dv: DocView, found: list[Mention], pair: Pair, item_doc: dic
     """A sentence that reports on the item's document as a whole: names its proposal number and
     says how it was handled (DH117号建议提出的5条建议已全部落实), or, in a rectification report's
     opening, counts the recommendations by status (4条建议中已完成整改3条，列入计划1条)."""
-    number = item_doc["proposal_no"]
-    needle = None
-    if pair.kind == "number" and number:
-        core = norm_number(number)
-        prefix, digits = re.match(r"([A-Z]*)(\d*)", core).groups()  # type: ignore[union-attr]
-        needle = re.compile(rf"{prefix}0*{digits}号" if digits else re.escape(core))
+    needle = _number_pattern(item_doc["proposal_no"]) if pair.kind == "number" else None
     for i, (s0, s1) in enumerate(dv.sentence_spans):
         inside = [m for m in found if s0 <= m.vstart < s1]
         if not inside:
@@ -512,6 +531,17 @@ def _batch_sentence(dv: DocView, found: list[Mention], pair: Pair, item_doc: dic
                 and re.search(r"\d+\s*[条项个]", sentence) and len({m.status for m in inside}) >= 1:
             return s0, s1
     return None
+
+
+def _number_pattern(number: str | None) -> re.Pattern[str] | None:
+    """第0087号 / 第 0087 号 / DH117号 as written in a later document's text."""
+    if not number:
+        return None
+    core = norm_number(number)
+    m = re.match(r"([A-Z]*)(\d+)$", core)
+    if not m:
+        return re.compile(re.escape(core))
+    return re.compile(rf"{m.group(1)}\s*0*{m.group(2)}\s*号")
 
 
 def _chronology(doc: dict[str, Any]) -> tuple[str, int]:

@@ -5,10 +5,10 @@ view: Chinese has no spaces, and a rectification report rewords advice (测算 /
 按工程量清单编制预算), which word segmentation cuts inconsistently; character n-grams still
 overlap, and figures (579.13万元, 3,280亩) match as they are written.
 
-An item is scored against a unit by the unit's own similarity plus a share of the similarity
-between the item's context (its section heading, which names the problem) and the unit's block
-(a rectification report's section answers one problem): evidence in the section that answers
-the item's problem wins over similar words elsewhere.
+A document that answers the item's document (a rectification report, a reply) is read section
+by section: each group of items (one heading of the earlier report) is first assigned to the
+section that answers it, then each item to its most similar unit there. A later report that
+only follows up is searched as a whole, preferring the passages that name the earlier document.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import numpy as np
 
 from .tracking_text import DocView, Unit
 
-BLOCK_WEIGHT = 0.35  # share of the item-context/block similarity added to a unit's own
+ANCHOR_BONUS = 0.10  # added to units in passages that name the item's document
 WITHIN_BLOCK = 0.12  # below this no unit of the answering block restates the item itself
 
 
@@ -34,6 +34,7 @@ class Candidate:
     block_sim: float
     block_rank: int  # 0 when the unit's block is the item's most similar block
     item_block_sim: float = 0.0  # the item alone against the unit's block
+    anchored: bool = False  # the unit stands where the document names the item's document
 
 
 class Vectoriser:
@@ -50,32 +51,25 @@ class Vectoriser:
         return self._vec.transform(texts)
 
 
-def best_units(item_vecs: Any, context_vecs: Any, unit_vecs: Any, block_vecs: Any, dv: DocView,
-               eligible: np.ndarray | None = None) -> list[Candidate | None]:
-    """For every item (rows of ``item_vecs``), its best unit of ``dv``; None when there is none.
+def best_units(item_vecs: Any, unit_vecs: Any, dv: DocView, eligible: np.ndarray,
+               anchored: np.ndarray) -> list[Candidate | None]:
+    """For every item (rows of ``item_vecs``), its best unit anywhere in ``dv``.
 
-    ``eligible``: a mask over units (e.g. only the answer blocks of a rectification report).
+    ``anchored`` marks units in the passages that name the item's document (第0087号建议, 上年度
+    报告指出): a later report says what it did about a proposal there, so they are preferred.
     """
     if not dv.units or item_vecs.shape[0] == 0:
         return [None] * item_vecs.shape[0]
     unit_sim = (item_vecs @ unit_vecs.T).toarray()
-    block_sim = (context_vecs @ block_vecs.T).toarray() if block_vecs.shape[0] else np.zeros((item_vecs.shape[0], 0))
-    unit_block = np.array([u.block for u in dv.units])
-    per_unit_block = np.where(unit_block >= 0, block_sim[:, np.clip(unit_block, 0, None)], 0.0) if block_sim.shape[1] \
-        else np.zeros_like(unit_sim)
-    score = unit_sim + BLOCK_WEIGHT * per_unit_block
-    if eligible is not None:
-        score = np.where(eligible[None, :], score, -1.0)
+    score = np.where(eligible[None, :], unit_sim + ANCHOR_BONUS * anchored[None, :], -1.0)
     out: list[Candidate | None] = []
     for i in range(score.shape[0]):
         j = int(score[i].argmax())
         if score[i, j] < 0:
             out.append(None)
             continue
-        b = dv.units[j].block
-        rank = int((block_sim[i] > block_sim[i, b]).sum()) if b >= 0 and block_sim.shape[1] else 0
-        out.append(Candidate(dv.units[j], float(score[i, j]), float(unit_sim[i, j]),
-                             float(block_sim[i, b]) if b >= 0 and block_sim.shape[1] else 0.0, rank))
+        out.append(Candidate(dv.units[j], float(unit_sim[i, j]), float(unit_sim[i, j]), 0.0, 0, 0.0,
+                             bool(anchored[j])))
     return out
 
 

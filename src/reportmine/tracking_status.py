@@ -27,6 +27,11 @@ _PATTERNS: list[tuple[str, str]] = [
      r"已完成整改|已整改|整改到位|整改完毕|已全部整改|全部(?:落实|整改)|已落实|已采纳|采纳并落实|已全部采纳|已解决"
      r"|均得到.{0,4}落实|整改率达100%|办理完毕|A类|已全部(?:收回|拨付|支付|公开|登记|完成|追回|下线)"),
 ]
+# Words of accomplishment without a status word: weaker evidence, read only when no status
+# phrase is near (我局已于2023年4月印发…, 区政府门户网站专栏已于2024年3月上线).
+_DONE = re.compile(r"已(?:于|在|经|按|会同|将|全部|完成|印发|出台|制定|建立|建成|要求|实现|开展|举办|上线|公开|收回|拨付|下达"
+                   r"|纳入|修订|增加|设立|明确|对|与|通过|实行)|均已|已经|自20\d\d年(?:\d{1,2}月)?(?:起|以来)"
+                   r"|(?:进行|开展|实施|印发|出台|建成|上线|制定|增加|设立|修订|完成|建立|明确|配备|举办|制定)了")
 _COMPILED = [(status, re.compile(p)) for status, p in _PATTERNS]
 _CLASS = re.compile(r"办理(?:结果|类别|情况)?(?:为|是|属于|确定为|[:：\s])*([ABC])类|(?:列为|属于|确定为)([ABC])类"
                     r"|(?<![A-Za-z])([ABC])类(?:答复|办理|[（(])")
@@ -58,6 +63,11 @@ def mentions(text: str) -> list[Mention]:
             if not any(f.vstart < m.end() and m.start() < f.vend for f in found):
                 found.append(Mention(m.start(), m.end(), status, m.group(0)))
     return sorted(found, key=lambda f: f.vstart)
+
+
+def done_words(text: str) -> list[str]:
+    """Words saying something was already done, for evidence that states no status."""
+    return [m.group(0) for m in _DONE.finditer(text)]
 
 
 def reply_class(text: str) -> str | None:

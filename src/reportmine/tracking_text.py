@@ -49,13 +49,18 @@ class Block:
 
 @dataclass(frozen=True, slots=True)
 class Unit:
-    """A candidate piece of evidence: one to MAX_WINDOW clauses of one sentence."""
+    """A candidate piece of evidence: one to MAX_WINDOW clauses of one sentence.
+
+    A ``topic`` unit is a clause that names the point it answers (关于调整县级配套资金分担比例的
+    建议，…): matched by that name, it stands for the rest of its paragraph (``vend``).
+    """
 
     vstart: int
     vend: int
     text: str
     sentence: int
     block: int
+    topic: bool = False
 
 
 @dataclass(slots=True)
@@ -95,7 +100,9 @@ def build_view(doc: dict[str, Any], original: str, sections: list[Section], answ
     view = normalize(original)
     vsections = [_to_view(view, s) for s in sections] or _fallback_sections(view.text)
     blocks = _blocks(view.text, vsections, answering)
-    heads = [(s[2], s[3]) for s in vsections]
+    # Headings are topics, not evidence, unless the structure extractor took a whole sentence
+    # for one (（一）2个乡镇改变用途的31.20万元已于2020年9月全部归垫…).
+    heads = [(s[2], s[3]) for s in vsections if len(s[0]) <= _SHORT_LINE + 10 or not re.search(r"[，,。；;]", s[0])]
     spans = [(s.start, s.end) for s in sentences(view.text)]
     dv = DocView(doc, original, view, blocks, [], spans)
     dv.units = _units(dv, heads)
@@ -203,6 +210,10 @@ def _units(dv: DocView, heads: list[tuple[int, int]]) -> list[Unit]:
             dv.result_sentences.add(si)
         clauses = [(c.start + s0, c.end + s0) for c in sentences(sentence, clauses=True)]
         clauses = [_strip_label(text, a, b) for a, b in clauses]
+        for a, b in clauses:
+            if _TOPIC.match(text, a, b):
+                para_end = text.find("\n", b)
+                out.append(Unit(a, para_end if para_end >= 0 else len(text), text[a:b], si, dv.block_at(s0), True))
         clauses = [(a, b) for a, b in clauses if b - a >= 2 and not _TOPIC.match(text, a, b)]
         if len(clauses) == 1 and s1 - s0 <= _SHORT_LINE and text[s1 - 1] not in "。；;！？!?，,":
             continue  # a signature, a date or a label line, not a statement
