@@ -99,8 +99,11 @@ def extract(file: str, as_json: bool, with_text: bool) -> None:
               help="Also score the recommendation register: DOCS_DIR/samples against DOCS_DIR/tracking/*.gold.json.")
 @click.option("--audit", "with_audit", is_flag=True,
               help="Also score audit depth on the pairs in DOCS_DIR/audit/pairs.gold.json.")
+@click.option("--answering", "with_answering", is_flag=True,
+              help="Also score proposal answering (recall@5, MRR; BM25 and TF-IDF): DOCS_DIR/samples and "
+                   "DOCS_DIR/answering/docs against DOCS_DIR/answering/judgments.gold.json.")
 def eval_command(gold_dir: str, docs_dir: str, only: str | None, as_json: bool, verbose: bool,
-                 with_register: bool, with_audit: bool) -> None:
+                 with_register: bool, with_audit: bool, with_answering: bool) -> None:
     """Score extraction against gold files: per-document and overall P/R/F1 (the reference scorer's rules)."""
     from .evaluate import evaluate, format_report
 
@@ -114,11 +117,20 @@ def eval_command(gold_dir: str, docs_dir: str, only: str | None, as_json: bool, 
         from .audit import evaluate_pairs
 
         extra["audit"] = evaluate_pairs(docs_dir)
+    if with_answering:
+        from .answer_eval import evaluate_answering
+
+        extra["answering"] = evaluate_answering(Path(docs_dir))
     if as_json:
         _echo_json({**report.to_dict(), **extra})
         return
     click.echo(format_report(report, verbose=verbose))
     for name, scores in extra.items():
+        if name == "answering":
+            from .answer_eval import format_answering
+
+            click.echo(format_answering(scores, verbose=verbose))
+            continue
         click.echo(f"{name}: " + ", ".join(f"{k} {v}" for k, v in scores.items() if not isinstance(v, dict)))
 
 

@@ -28,6 +28,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from .answer_eval import evaluate_answering, format_answering  # noqa: F401  (proposal answering, scored beside extraction)
 from .document import CATEGORIES, STATEMENT_KINDS
 
 log = logging.getLogger(__name__)
