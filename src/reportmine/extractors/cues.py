@@ -64,7 +64,7 @@ SECTION_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("rectification", re.compile(r"整改|落实情况|办理情况|结果应用情况")),
     ("issue", re.compile(r"存在(?:的)?(?:主要)?(?:问题|不足|困难)|问题(?:和|与|及)?不足|不足之处|主要问题|困难(?:和|与)?问题|发现的问题|问题分析")),
     ("recommendation", re.compile(r"建议|对策|意见(?:和|与)?建议|整改意见")),
-    ("measure", re.compile(r"下一步|下步|工作计划|努力方向|工作措施|工作打算|工作思路|今后|工作安排|重点工作|改进措施|工作重点|展望|计划")),
+    ("measure", re.compile(r"下一步|下步|工作计划|努力方向|工作措施|工作打算|工作思路|今后|工作安排|重点工作|改进措施|工作重点|展望|(?:年度|工作|行动)计划|打算")),
     ("none", re.compile(r"基本情况|开展情况|主要(?:做法|成效|成绩)|工作成效|成效|评价结论|绩效分析|指标分析|产出|效益|概况|做法|情况")),
 )
 _P = {  # issue, recommendation, measure, rectification, none

@@ -299,11 +299,17 @@ def _new_point(units: Units, judged: list[Judged], group: Group, c: int) -> bool
             and len(text) >= 8 and not cues.COUNT_FIGURE.search(text)
             and not _CONTINUES_SUBJECT.match(text)
         )
-    if _parallel_target(text):
+    if _parallel_target(text) and _parallel_count(units, c) >= 2:
         return True  # "对A予以调整,对B削减或取消": parallel targets, parallel measures
-    if cues.DEPENDENT.match(text):
-        return False
+    if cues.DEPENDENT.match(text) or group.kind == "rectification":
+        return False  # a record of what was done reads as one act, whatever it touched
     return _category_changes(judged[group.clauses[-1]], judged[c])
+
+
+def _parallel_count(units: Units, c: int) -> int:
+    """How many clauses of ``c``'s sentence open on a target ``对…``."""
+    sentence = units.sentences[units.clauses[c].sentence]
+    return sum(1 for x in sentence.clauses if _parallel_target(units.clauses[x].text))
 
 
 # "…不够深入,不能实事求是…": a clause opening on a negation goes on about the same subject
