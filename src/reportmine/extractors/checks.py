@@ -16,6 +16,7 @@ reported only when that candidate is close by (same or previous sentence).
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -365,7 +366,8 @@ class _Context:
             return []
         strong = cue.group(1) in _STRONG_SUM
         limit = self._list_end(pos, strong)
-        listed = [it for it in self.items[lo:] if it.sentence == first.sentence and it.start < limit]
+        listed = list(itertools.takewhile(lambda it: it.sentence == first.sentence and it.start < limit,
+                                          self.items[lo:]))
         prior = self.items[: bisect.bisect_left(self.ends, cue.start() + 1)]
         out = []
         for unit_items in _group_parts(listed):
@@ -400,8 +402,10 @@ class _Context:
             cue = _TOTAL_CUE.search(self.head(item))
             if not cue or _bounded(item.fig):
                 continue
-            parts = [o for o in self.items[: item.index] if o.sentence == item.sentence
-                     and _same_kind(o.fig, item.fig, loose=True) and o.fig.direction is None]
+            same_sentence = itertools.takewhile(lambda o: o.sentence == item.sentence,
+                                                reversed(self.items[: item.index]))
+            parts = [o for o in reversed(list(same_sentence))
+                     if _same_kind(o.fig, item.fig, loose=True) and o.fig.direction is None]
             parts = [p for p in parts if p.fig.measure_word == parts[-1].fig.measure_word] if parts else []
             if len(parts) < 2:
                 continue
