@@ -22,6 +22,7 @@ evidence span, so they survive relinking and re-ingest.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -48,7 +49,7 @@ log = logging.getLogger(__name__)
 STATUSES = ("rectified", "in_progress", "not_rectified", "no_record")
 # A later report that follows up the item's document: unit similarity (cosine) needed for a
 # link anywhere, for a link in a passage that names the earlier document, for a suggestion.
-THRESHOLDS = {"number": (0.35, 0.25, 0.15), "restates": (0.45, 0.30, 0.20)}
+THRESHOLDS = {"number": (0.30, 0.10, 0.15), "restates": (0.25, 0.25, 0.15)}
 # A document that answers the item's document (a rectification report, a reply): the item's
 # group must match an answering section, and the item that section or a sentence in it.
 ANSWER_SECTION = 0.08
@@ -63,7 +64,7 @@ _DEADLINE_ITEM = re.compile(r"(?:请|要求|应|须)[^。；]{0,40}(?:前|内)[^
 _PROJECT = re.compile(r"([\u4e00-\u9fff（）()“”]{4,40}?(?:项目|工程|资金|政策|专项))")
 _UNIT = re.compile(r"([\u4e00-\u9fff]{2,12}(?:局|委|办|中心|医院|学校|公司|站|所|院|馆))")
 # Sentences of a reply that address the delegate rather than answer a point.
-_COURTESY = re.compile(r"收悉|您提出|您在建议中|您建议|建议中(?:提出|指出)|感谢您|联系人|联系电话|抄送")
+_COURTESY = re.compile(r"^(?:关于)?您|收悉|感谢您|联系人|联系电话|抄送")
 _ITEM_KINDS = ("recommendation", "issue", "measure")
 # Where a later report says it follows up earlier findings or plans.
 _FOLLOW_UP = re.compile(r"上年度|上一年度|上年|去年|针对.{0,30}(?:提出|指出|反馈|发现)|按照.{0,10}(?:确定|提出)的")
@@ -279,8 +280,19 @@ class _Builder:
         blocks, sims = assign_blocks(group_m, block_m, answer)
         where = {k: (b, s) for k, b, s in zip(order, blocks, sims)}
         row = {k: i for i, k in enumerate(order)}
-        return best_in_block(item_m, group_m[[row[k] for k in keys]], unit_m, block_m, dv,
-                             [where[k][0] for k in keys], [where[k][1] for k in keys], eligible)
+        cands = best_in_block(item_m, group_m[[row[k] for k in keys]], unit_m, block_m, dv,
+                              [where[k][0] for k in keys], [where[k][1] for k in keys], eligible)
+        # A heading that is one recommendation (（二）科学编制项目预算) is answered when its
+        # group's section is; a heading of two (强化资产管理，提高设施使用效益) must show its own.
+        heads: dict[str, list[int]] = defaultdict(list)
+        for i, (it, key) in enumerate(zip(items, keys)):
+            if key != it["id"] and it["text"] in key.split(">")[-1]:
+                heads[key].append(i)
+        for members in heads.values():
+            c = cands[members[0]]
+            if len(members) == 1 and c is not None:
+                cands[members[0]] = dataclasses.replace(c, score=max(c.score, c.block_sim))
+        return cands
 
     def _fit_sentences(self, ev_ids: list[str]) -> list[str]:
         step = max(1, len(ev_ids) // FIT_DOCS)
@@ -310,7 +322,7 @@ class _Builder:
         sections (not its preamble or closing plans) and never its courtesies."""
         answer_blocks = {i for i, b in enumerate(dv.blocks) if b.kind == "answer"}
         use_blocks = pair.kind == "answers" and bool(answer_blocks)
-        courtesy = {i for i, (s, e) in enumerate(dv.sentence_spans) if _COURTESY.search(dv.text[s:e])}
+        courtesy = {i for i, (s, e) in enumerate(dv.sentence_spans) if _COURTESY.search(dv.text[s:e].lstrip())}
         return np.array([(not use_blocks or u.block in answer_blocks) and u.sentence not in courtesy
                          for u in dv.units], dtype=bool)
 
@@ -325,8 +337,12 @@ class _Builder:
                 continue
             confident = False
             verdict = _verdict(pair, cand)
+            if verdict == "anchored" and batch is not None:
+                # Weak wording in the passage about the proposal: the sentence that says how the
+                # proposal as a whole was handled is the better evidence.
+                verdict = "suggest"
             if cand is not None and verdict:
-                confident = verdict == "link"
+                confident = verdict in ("link", "anchored")
                 unit = cand.unit
                 # A link shows the whole sentence; a topic clause, the paragraph it opens.
                 vstart, vend = (unit.vstart, unit.vend) if unit.topic else dv.sentence_spans[unit.sentence]
@@ -491,7 +507,8 @@ def _nearest(found: list[Mention], vstart: int) -> Mention:
 
 
 def _verdict(pair: Pair, cand: Candidate | None) -> str | None:
-    """"link", "suggest" or None for an item's best candidate in a paired document."""
+    """"link", "anchored" (a link only for where it stands), "suggest" or None for an item's
+    best candidate in a paired document."""
     if cand is None:
         return None
     if pair.kind == "answers":
@@ -499,8 +516,10 @@ def _verdict(pair: Pair, cand: Candidate | None) -> str | None:
             return "link"
         return "suggest" if cand.score >= ANSWER_SUGGEST else None
     link_at, anchored_at, suggest_at = THRESHOLDS[pair.kind]
-    if cand.unit_sim >= link_at or (cand.anchored and cand.unit_sim >= anchored_at):
+    if cand.unit_sim >= link_at:
         return "link"
+    if cand.anchored and cand.unit_sim >= anchored_at:
+        return "anchored"
     return "suggest" if cand.unit_sim >= suggest_at else None
 
 

@@ -184,7 +184,8 @@ def _top_heading(secs: list[tuple[str, int, int, int, int]], pos: int) -> str:
 
 
 def _block_kind(heading: str, top: str, answering: bool) -> str:
-    for h in (heading, top) if not answering else (heading,):
+    # A report's top heading (二、存在的问题, 三、2024年工作打算) says what its parts hold.
+    for h in (top, heading) if not answering else (heading,):
         if _PLAN.search(h):
             return "plan"
         if answering:
