@@ -107,8 +107,8 @@ def sentence_contexts(document: Document, view: NormalizedText, units: Units) ->
     last_heads: list[str] = []
     override_paragraph = -1
     listed = _listed_paragraphs(units)
-    for s in units.sentences:
-        heads = _headings(document, view, units, s.start)
+    for i, s in enumerate(units.sentences):
+        heads = _headings(document, view, units, i)
         if heads != last_heads or s.heading or (s.paragraph != override_paragraph and s.paragraph not in listed):
             override = None  # a plan paragraph governs the items after it, not the sign-off
         last_heads = heads
@@ -151,19 +151,16 @@ def _default_kind(document: Document, contexts: list[Context]) -> str:
     return ""
 
 
-def _headings(document: Document, view: NormalizedText, units: Units, pos: int) -> list[str]:
+def _headings(document: Document, view: NormalizedText, units: Units, sentence: int) -> list[str]:
     if document.sections:
-        orig = view.origin[pos]
+        orig = view.origin[units.sentences[sentence].start]
         inside = [x for x in document.sections if x.span.start <= orig < x.span.end and x.level >= 1]
         return [x.heading for x in sorted(inside, key=lambda x: (x.level, x.span.start))]
-    return _own_headings(units, pos)
+    return _own_headings(units, sentence)
 
 
-def _own_headings(units: Units, pos: int) -> list[str]:
+def _own_headings(units: Units, sentence: int) -> list[str]:
     """Fallback when structure found no sections: the lead sentences of enclosing items."""
-    sentence = next((i for i, s in enumerate(units.sentences) if s.start <= pos < s.end + 1), None)
-    if sentence is None or units.sentences[sentence].item is None:
-        return []
     heads: list[str] = []
     item = units.sentences[sentence].item
     while item is not None:
@@ -434,9 +431,9 @@ def _widen_to_claims(units: Units, text: str, groups: list[Group]) -> list[Group
 
 
 def _sentence_at(units: Units, pos: int) -> int | None:
-    for i, s in enumerate(units.sentences):
-        if s.start <= pos < s.end:
-            return i
+    i = bisect.bisect_right([s.start for s in units.sentences], pos) - 1
+    if i >= 0 and pos < units.sentences[i].end:
+        return i
     return None
 
 
