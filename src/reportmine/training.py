@@ -246,7 +246,10 @@ def _card(name: str, examples: Sequence[Example], cv: dict[str, Any], task: str)
         "model": name,
         "task": task,
         "files": ["models/statements.json", "models/statements.npz"],
-        "features": "TF-IDF (sublinear tf, l2) over jieba words, word bigrams, character 2-3-grams, first/last two characters",
+        "features": (
+            "TF-IDF (sublinear tf, l2) over jieba words, word bigrams, character 2-3-grams, first/last two "
+            "characters, and context tokens (section kind from the headings, document type)"
+        ),
         "classifier": f"LogisticRegression(C={C_KIND if name == 'statement_kind' else C_CATEGORY}, class_weight=balanced)",
         "data": {
             "examples": len(labels),
