@@ -40,7 +40,7 @@ from .normalize import normalize
 from .store import Store
 from .tracking_match import WITHIN_BLOCK, Candidate, Vectoriser, assign_blocks, best_in_block, best_units
 from .tracking_pairs import Pair, document_pairs, norm_number
-from .tracking_status import CLASS_STATUS, Mention, block_status, done_words, mentions, reply_class
+from .tracking_status import CLASS_STATUS, Mention, block_status, evidence_status, mentions, reply_class
 from .tracking_status import status_of as _status_of
 from .tracking_text import DocView, Unit, build_view
 
@@ -353,7 +353,7 @@ class _Builder:
                     result = _result_sentence(dv, found, unit.block)
                     if result is not None:
                         vstart, vend = focus = result
-                status, words = self._span_status(dv, found, focus, unit.block, pair)
+                status, words = self._span_status(dv, found, focus, unit.block, pair, it)
                 reason = (f"{pair.reason}; similar wording (cosine {cand.unit_sim:.2f}, item/section "
                           f"{cand.item_block_sim:.2f}, problem/section {cand.block_sim:.2f}"
                           f"{', where it names the earlier document' if cand.anchored else ''})")
@@ -364,34 +364,18 @@ class _Builder:
         return out
 
     def _span_status(self, dv: DocView, found: list[Mention], focus: tuple[int, int], block_idx: int,
-                     pair: Pair) -> tuple[str | None, list[str]]:
-        """What the answering document says about this evidence.
-
-        Status words in the evidence's own sentence, nearest to it; else words of accomplishment
-        there (已印发, 已于…上线: done); else, in a section that answers one problem (a
-        rectification report's, a reply's), the status it states nearest after the evidence
-        (整改结果：…), else before it; then a reply's 办理结果 class; then what a report's
-        section holds (achievements: done, plans: in progress, problems: open).
-        """
-        vstart, vend = focus
-        block = dv.blocks[block_idx] if block_idx >= 0 else None
-        s0, s1 = dv.sentence_spans[dv.sentence_of(vstart)][0], max(vend, dv.sentence_spans[dv.sentence_of(vstart)][1])
-        answering = dv.doc["doc_type"] in _ANSWERING_TYPES
-        inside = [m for m in found if s0 <= m.vstart < s1]
-        if inside:
-            m = _nearest(inside, vstart)
-            return m.status, [m.word]
-        done = done_words(dv.text[s0:s1])
-        if done:
-            return "rectified", done
-        if block is not None and block.kind == "answer" and answering:
-            m = block_status(dv, found, vstart, vend)
-            if m is not None:
-                return m.status, [m.word]
+                     pair: Pair, item: dict[str, Any]) -> tuple[str | None, list[str]]:
+        """What the answering document says about this evidence (tracking_status.evidence_status);
+        failing that, a reply's 办理结果 class, then what a report's section holds (achievements:
+        done, plans: in progress, problems: open)."""
+        status, words = evidence_status(dv, found, focus, block_idx, normalize(item["text"]).text)
+        if status:
+            return status, words
         if dv.doc["doc_type"] == "proposal_reply":
             cls = reply_class(dv.text)
             if cls:
                 return CLASS_STATUS[cls], [f"{cls}类"]
+        block = dv.blocks[block_idx] if block_idx >= 0 else None
         if block is not None and block.kind in _DONE_BY_BLOCK and pair.kind != "answers":
             return _DONE_BY_BLOCK[block.kind], []
         return None, []

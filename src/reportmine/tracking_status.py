@@ -76,6 +76,103 @@ def reply_class(text: str) -> str | None:
     return next((g for g in m.groups() if g), None) if m else None
 
 
+def evidence_status(dv: DocView, found: list[Mention], focus: tuple[int, int], block: int,
+                    item_text: str) -> tuple[str | None, list[str]]:
+    """What the document says about one piece of evidence for ``item_text``, or (None, []).
+
+    1. Status words in the evidence's own sentence, the nearest.
+    2. In a rectification report's answer section: the result statement most like the item,
+       when the section's results differ (运维考核办法已完成；统筹管理办法正在整改).
+    3. Words of accomplishment in the evidence's sentence (已印发, 制定了, 自2023年6月起).
+    4. In a rectification report's answer section: the status stated nearest after the
+       evidence (整改结果：正在整改), else before it. In a reply's section: a verdict on the
+       point (该建议已采纳并落实), else words of accomplishment anywhere in it.
+    """
+    vstart, vend = focus
+    si = dv.sentence_of(vstart)
+    s0, s1 = dv.sentence_spans[si][0], max(vend, dv.sentence_spans[si][1])
+    inside = [m for m in found if s0 <= m.vstart < s1]
+    if inside:
+        m = min(inside, key=lambda m: (m.vstart < vstart, abs(m.vstart - vstart)))
+        return m.status, [m.word]
+    answer = block >= 0 and dv.blocks[block].kind == "answer"
+    reply = dv.doc["doc_type"] == "proposal_reply"
+    if answer:
+        found = _scoped(dv, found, block, vstart)
+    if answer and not reply:
+        results = _result_statements(dv, found, block, vstart)
+        if len({st for st, _, _ in results}) > 1:
+            best = max(results, key=lambda r: _shared_bigrams(item_text, r[2]))
+            if _shared_bigrams(item_text, best[2]) >= 2:
+                return best[0], best[1]
+    done = done_words(dv.text[s0:s1])
+    if done:
+        return "rectified", done
+    if not answer:
+        return None, []
+    if reply:
+        return _reply_verdict(dv, found, block)
+    m = block_status(dv, found, vstart, vend)
+    return (m.status, [m.word]) if m else (None, [])
+
+
+def _scoped(dv: DocView, found: list[Mention], block: int, vstart: int) -> list[Mention]:
+    """Mentions that can speak for evidence at ``vstart``: a paragraph that answers one named
+    point (关于实行“以奖代补”的建议，…暂未整改) speaks only for evidence inside it."""
+    topics = dv.topic_spans(block)
+    mine = [t for t in topics if t[0] <= vstart < t[1]]
+    if mine:
+        return [m for m in found if mine[0][0] <= m.vstart < mine[0][1]]
+    return [m for m in found if not any(t[0] <= m.vstart < t[1] for t in topics)]
+
+
+def _same_topic(dv: DocView, block: int, pos: int, vstart: int) -> bool:
+    """Whether text at ``pos`` speaks for evidence at ``vstart`` (see _scoped)."""
+    def topic(p: int) -> tuple[int, int] | None:
+        return next((t for t in dv.topic_spans(block) if t[0] <= p < t[1]), None)
+    return topic(pos) == topic(vstart)
+
+
+def _result_statements(dv: DocView, found: list[Mention], block: int, vstart: int) -> list[tuple[str, list[str], str]]:
+    """(status, words, sentence) for each sentence of a section's result part: from its first
+    整改结果/整改情况 line or 整改 status phrase to the section's end."""
+    b = dv.blocks[block]
+    first = dv.sentence_of(b.vstart)
+    last = dv.sentence_of(max(b.vstart, b.vend - 1))
+    out: list[tuple[str, list[str], str]] = []
+    started = False
+    for si in range(first, last + 1):
+        s0, s1 = dv.sentence_spans[si]
+        inside = [m for m in found if s0 <= m.vstart < s1]
+        started = started or si in dv.result_sentences or any("整改" in m.word for m in inside)
+        if not started or not _same_topic(dv, block, s0, vstart):
+            continue
+        if inside:
+            m = _most_cautious(inside)
+            out.append((m.status, [m.word], dv.text[s0:s1]))
+        elif done_words(dv.text[s0:s1]):
+            out.append(("rectified", done_words(dv.text[s0:s1]), dv.text[s0:s1]))
+    return out
+
+
+def _reply_verdict(dv: DocView, found: list[Mention], block: int) -> tuple[str | None, list[str]]:
+    b = dv.blocks[block]
+    inside = [m for m in found if b.vstart <= m.vstart < b.vend]
+    verdicts = [m for m in inside if re.search(r"建议|采纳|该项|此项", dv.text[slice(*dv.sentence_spans[dv.sentence_of(m.vstart)])])]
+    if verdicts:
+        return verdicts[0].status, [verdicts[0].word]
+    done = done_words(dv.text[b.vstart:b.vend])
+    return ("rectified", done) if done else (None, [])
+
+
+def _shared_bigrams(a: str, b: str) -> int:
+    grams = {b[i:i + 2] for i in range(len(b) - 1)}
+    return len({a[i:i + 2] for i in range(len(a) - 1) if "\u4e00" <= a[i] <= "\u9fff"} & grams - _STATUS_GRAMS)
+
+
+_STATUS_GRAMS = {"整改", "完成", "已完", "正在", "在整", "落实", "计划", "列入", "纳入", "建议", "该项", "此项"}
+
+
 def block_status(dv: DocView, found: list[Mention], vstart: int, vend: int) -> Mention | None:
     """The status that answers evidence at [vstart, vend): a mention in the evidence itself, else
     the nearest after it in the same block (a 整改结果 line closes the answer it follows), else

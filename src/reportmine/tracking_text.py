@@ -25,7 +25,7 @@ _LABEL_HEADING = re.compile(r"^(?:整改|落实|办理)?(?:措施|情况|结果|
 _LEAD_LABEL = re.compile(r"(?:[(（][一二三四五六七八九十\d]+[)）]\s*)?(?:整改|办理)?(?:措施及成效|措施|结果|情况|状态|成效)[:：。.]"
                          r"|(?:[一二三四五六七八九十]+是|首先|其次|再次|最后)[，,:：]?"
                          r"|(?:[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．](?!\d)|[一二三四五六七八九十]+、)")
-_RESULT_LABEL = re.compile(r"^(?:[(（][一二三四五六七八九十\d]+[)）]\s*)?(?:整改|办理)?(?:结果|状态|情况)[:：。.]")
+_RESULT_LABEL = re.compile(r"^(?:[(（][一二三四五六七八九十\d]+[)）]\s*)?(?:整改|办理|完成|落实)?(?:结果|状态|情况|成效)[:：。.]")
 # Headings found in the text when the structure extractor found none (问题一：… lines).
 _FALLBACK_HEADING = re.compile(r"^(?:问题[一二三四五六七八九十\d]+|关于|[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十]+[)）]"
                                r"|第[一二三四五六七八九十]+[部分项条个])")
@@ -88,6 +88,10 @@ class DocView:
     def block_text(self, i: int) -> str:
         b = self.blocks[i]
         return self.text[b.vstart:b.vend]
+
+    def topic_spans(self, block: int) -> list[tuple[int, int]]:
+        """Paragraphs of a block that answer one named point (关于…的建议，…)."""
+        return [(u.vstart, u.vend) for u in self.units if u.topic and u.block == block]
 
     def sentence_of(self, vpos: int) -> int:
         i = bisect.bisect_right([s for s, _ in self.sentence_spans], vpos) - 1
