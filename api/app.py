@@ -23,7 +23,7 @@ from reportmine.store import Store
 
 from .deps import Settings
 from .guard import Guard, error_body
-from .routes import ROUTERS
+from .routes import READ_ONLY_POSTS, ROUTERS
 from .routes.ui import render
 
 log = logging.getLogger(__name__)
@@ -45,7 +45,7 @@ def create_app(db_path: str, *, token: str | None = None, max_upload_bytes: int 
         raise ValueError("the API needs a database file: each request thread opens its own connection")
     Store(db_path).close()  # create and migrate once, before request threads race to do it
     settings = Settings(db_path, token or os.environ.get("REPORTMINE_TOKEN") or None, max_upload_bytes, max_files,
-                        register_wait)
+                        register_wait, read_only_posts=READ_ONLY_POSTS)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -44,6 +44,7 @@ class Settings:
     write_lock: threading.Lock = field(default_factory=threading.Lock)
     generation: int = 0  # bumped by every write through this app: keys caches of derived views
     services: dict[str, Any] = field(default_factory=dict)  # per-app state of services (rebuilders, caches)
+    read_only_posts: frozenset[str] = frozenset()  # POST paths that compute without writing: no token needed
     _idle: queue.LifoQueue[Store] = field(default_factory=queue.LifoQueue)
 
     @contextmanager

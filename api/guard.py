@@ -45,7 +45,8 @@ class Guard:
             return
         send = self._with_headers(scope, send)
         if scope["method"] in WRITE_METHODS:
-            refusal = self._refuse(Headers(scope=scope))
+            computes_only = scope["method"] == "POST" and scope["path"] in self.settings.read_only_posts
+            refusal = self._refuse(Headers(scope=scope), writes=not computes_only)
             if refusal:
                 await _answer(send, *refusal)
                 return
@@ -53,12 +54,12 @@ class Guard:
             return
         await self.app(scope, receive, send)
 
-    def _refuse(self, headers: Headers) -> tuple[int, str, dict[str, str]] | None:
+    def _refuse(self, headers: Headers, *, writes: bool) -> tuple[int, str, dict[str, str]] | None:
         origin = headers.get("origin")
         if origin and origin != "null" and urlsplit(origin).netloc != headers.get("host"):
             # A page on another site may post a form here; only this server's own pages may write.
             return 403, f"cross-origin write from {origin} refused", {}
-        if not self.settings.token_ok(headers.get("authorization")):
+        if writes and not self.settings.token_ok(headers.get("authorization")):
             return (401, "this server needs 'Authorization: Bearer <token>' on write requests",
                     {"www-authenticate": "Bearer"})
         length = headers.get("content-length")

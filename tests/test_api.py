@@ -303,7 +303,8 @@ def test_openapi_docs(client: TestClient) -> None:
     assert {"/api/documents", "/api/documents/{ref}", "/api/figures", "/api/checks", "/api/statements",
             "/api/search", "/api/summary", "/health", "/api/recommendations", "/api/recommendations/rates",
             "/api/links/{link_id}/confirm", "/api/links/{link_id}/reject",
-            "/api/recommendations/{rec_id}/status"} <= set(paths)
+            "/api/recommendations/{rec_id}/status", "/api/answer", "/api/answer/file", "/api/audit",
+            "/api/audit/{doc_id}"} <= set(paths)
 
 
 # ---- the recommendation register ------------------------------------------------------------
@@ -390,13 +391,103 @@ def test_register_answers_rebuilding_instead_of_hanging(db: str, monkeypatch: py
         assert done["rebuilding"] is False and done["total"] > 0
 
 
+# ---- answering and audits -------------------------------------------------------------------
+
+PROPOSAL = """关于加强农村饮水安全保障的建议
+
+代表：周明远
+
+一是建议建立农村水厂水质定期检测制度，确保群众喝上放心水。二是建议落实农村供水工程管护经费，解决管网漏损问题。
+"""
+DEEP_SELF_EVALUATION = """白溪镇2023年度农村公路养护项目绩效自评报告
+
+一、绩效目标完成情况
+年初计划养护农村公路86公里，实际完成养护91公里，完成率105.8%。预算资金420万元，实际支出396万元，预算执行率94.3%。
+路面优良率目标为80%，实际达到83.5%。群众满意度调查有效问卷312份，满意率92.1%。
+
+二、存在问题及原因
+一是雨季施工导致2个标段工期延后18天，主要原因是我单位施工组织安排不够合理。二是养护资金拨付滞后，原因是内部审核流程过长。
+
+三、整改措施
+一是由镇交通办负责，于2024年3月底前修订施工组织方案。二是由财政所负责，2024年起将审核时限压缩至5个工作日。
+"""
+SHALLOW_SELF_EVALUATION = """红岭乡2023年度农村公路养护项目绩效自评报告
+
+一、绩效目标完成情况
+项目总体进展顺利，较好地完成了年度目标任务，取得了良好的社会效益。
+
+二、存在问题
+一是资金有限。二是部分工作有待进一步加强。
+
+三、下一步工作
+进一步加强管理，不断提高资金使用效益，推动工作再上新台阶。自评等级为“优”。
+"""
+
+
+def test_answer_a_proposal(register: TestClient) -> None:
+    upload(register, ("r1.txt", report("青石县", 2022)))
+    r = register.post("/api/answer", json={"text": PROPOSAL})
+    assert r.status_code == 200, r.text
+    answer = r.json()
+    assert answer["suggested_class"] in {"A", "B", "C"} and answer["asks"]
+    texts = {}
+    for ask in answer["asks"]:
+        for ev in ask["evidence"]:
+            doc_text = texts.setdefault(ev["doc_id"], register.get(f"/api/documents/{ev['doc_id']}").json()["text"])
+            assert doc_text[ev["start"]:ev["end"]].strip() == ev["text"]
+    assert any(ask["evidence"] for ask in answer["asks"]), "the rectification report answers the water asks"
+    assert answer["draft"]["paragraphs"] and len(answer["draft"]["notes"]) >= 1
+    docx = register.post("/api/answer", json={"text": PROPOSAL, "format": "docx"})
+    assert docx.status_code == 200 and docx.content[:2] == b"PK" and "wordprocessingml" in docx.headers["content-type"]
+    by_file = register.post("/api/answer/file", files={"file": ("建议.txt", PROPOSAL.encode())}, data={"k": "3"})
+    assert by_file.status_code == 200 and by_file.json()["asks"]
+    assert_error(register.post("/api/answer/file", files={"file": ("../建议.txt", PROPOSAL.encode())}), 400)
+    assert_error(register.post("/api/answer", json={"text": ""}), 422)
+    assert_error(register.post("/api/answer", json={"text": PROPOSAL, "k": 99}), 422)
+    assert_error(register.post("/api/answer", content=b"not json", headers={"content-type": "application/json"}), 422)
+    assert_error(register.post("/api/answer", json={"text": "你好"}), 400)  # no asks to answer
+
+
+def test_answer_needs_documents(client: TestClient) -> None:
+    assert "ingest" in str(assert_error(client.post("/api/answer", json={"text": PROPOSAL}), 400)["error"])
+
+
+def test_audit_run_list_and_one(client: TestClient) -> None:
+    files = upload(client, ("deep.txt", DEEP_SELF_EVALUATION), ("shallow.txt", SHALLOW_SELF_EVALUATION)).json()["files"]
+    ids = [f["doc_ids"][0] for f in files]
+    assert client.get("/api/audit").json()["total"] == 0
+    run = client.post("/api/audit", json={"doc_ids": [i[:12] for i in ids]})
+    assert run.status_code == 200 and run.json()["audited"] == 2
+    listed = client.get("/api/audit").json()
+    assert listed["total"] == 2
+    scores = {r["doc_id"]: r["score"] for r in listed["rows"]}
+    assert scores[ids[0]] > scores[ids[1]], "the quantified, candid report is the deeper one"
+    assert [r["score"] for r in listed["rows"]] == sorted(scores.values(), reverse=True)
+    one = client.get(f"/api/audit/{ids[1]}").json()
+    assert one["doc_id"] == ids[1] and one["flags"] and set(one["subscores"]) >= {"quantification", "boilerplate"}
+    assert_error(client.get("/api/audit/unknown-doc"), 404)
+    assert_error(client.post("/api/audit", json={"doc_ids": ["unknown-doc"]}), 404)
+    assert_error(client.post("/api/audit", json={"doc_ids": "all"}), 422)
+    page = client.get("/audit").text
+    assert "deep.txt" in page and "<meter" in page
+    assert "Self-evaluation depth scores" in client.get("/").text
+
+
+def test_answering_is_read_only_but_audit_is_a_write(db: str) -> None:
+    with TestClient(create_app(db, token="tok", register_wait=120)) as c:
+        upload(c, ("eval.txt", EVALUATION), ("rect.txt", RECTIFICATION), headers={"Authorization": "Bearer tok"})
+        assert c.post("/api/answer", json={"text": PROPOSAL}).status_code == 200
+        assert_error(c.post("/api/audit", json={"doc_ids": None}), 401)
+        assert_error(c.post("/api/answer", json={"text": PROPOSAL}, headers={"Origin": "http://evil.example"}), 403)
+
+
 # ---- the UI and escaping -------------------------------------------------------------------
 
 
 def test_ui_pages_render(filled: TestClient) -> None:
     doc_id = filled.get("/api/documents?limit=1").json()["rows"][0]["id"]
     for path in ("/", "/documents", "/documents?year=2022", f"/documents/{doc_id}", "/search?q=绩效", "/search",
-                 "/upload", "/register", "/register?status=no_record"):
+                 "/upload", "/register", "/register?status=no_record", "/answer", "/audit"):
         r = filled.get(path)
         assert r.status_code == 200, path
         assert "default-src 'self'" in r.headers["content-security-policy"]

@@ -56,6 +56,12 @@ def _linked(settings: Settings, store: Store) -> bool:
     return not thread.is_alive()
 
 
+def wait_for_register(settings: Settings, store: Store) -> None:
+    """Block until the register is current: for services that read it (tracking would rebuild it in-request)."""
+    while not _linked(settings, store):
+        pass
+
+
 def _relink(settings: Settings) -> None:
     try:
         with settings.writing() as store:
