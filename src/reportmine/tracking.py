@@ -359,7 +359,7 @@ class _Builder:
                           f"{', where it names the earlier document' if cand.anchored else ''})")
                 out.append(self._link_row(it, dv, vstart, vend, "item", reason, cand.score, status, words,
                                           suggestion=not confident))
-            if not confident and batch is not None and pair.kind == "number":
+            if not confident and batch is not None and pair.kind == "number" and self.docs[pair.item_doc]["doc_type"] == "proposal":
                 out.append(self._batch_link(it, dv, batch, pair))
         return out
 
