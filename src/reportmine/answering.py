@@ -21,6 +21,7 @@ from .store import Store
 
 MAX_QUERY_WORDS = 12
 COMMON_SHARE = 0.2  # a word in more than this share of passages says little about an ask
+REGION_BOOST = 1.5  # a bureau answers from its own record: same-region passages first
 
 # Words every ask shares: they only add noise to retrieval.
 _ASK_STOPWORDS = set("建议 加强 进一步 推进 完善 提高 提升 工作 有关 相关 关于 我们 方面 问题 加大 力度 切实 积极 不断 "
@@ -29,6 +30,11 @@ _DONE = re.compile(r"已|完成|出台|印发|建立了|实现|累计|共计|共
 _PLANNED = re.compile(r"下一步|将|计划|拟|力争|今后|逐步|研究")
 _CHROME = re.compile(r"发布(?:时间|日期)|字号|打印本页|关闭窗口|浏览次数|访问次数|分享到")
 _ASK_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+是|[(（]?[一二三四五六七八九十\d]+[)）、.．]|建议)")
+# A numbered heading on its own ("（三）审核结果与预算安排挂钩。"): it names a topic, the body answers.
+_HEADING_ONLY = re.compile(r"^(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])"
+                           r"[^，,；;：:]{0,16}[。.]?$")
+_PROBLEM_SECTION = re.compile(r"问题|不足|困难|短板|差距")
+_ADVICE_SECTION = re.compile(r"建议|意见")
 
 
 @dataclass(slots=True)
@@ -154,7 +160,7 @@ def retrieve(store: Store, text: str, *, region: str | None = None, k: int = 10,
     for row in rows:
         score, reasons = base[row["id"]] / top, [f"{retriever} {base[row['id']]:.2f} on {'/'.join(words[:4])}"]
         if region and row["region"] and (region in row["region"] or row["region"] in region):
-            score *= 1.3
+            score *= REGION_BOOST
             reasons.append(f"same region {row['region']}")
         if row["year"] and newest:
             score *= 1.0 + 0.03 * max(0, 5 - (newest - row["year"]))
@@ -165,6 +171,11 @@ def retrieve(store: Store, text: str, *, region: str | None = None, k: int = 10,
         if set(kinds) & {"rectification", "measure"}:
             score *= 1.1
             reasons.append("records action: " + "/".join(kinds))
+        else:
+            factor, why = _stance(row)
+            score *= factor
+            if why:
+                reasons.append(why)
         section = row["statements"][0]["section"] if row["statements"] else ""
         scored.append(Evidence(row["doc_id"], row["source"], row["doc_type"], row["region"], row["year"],
                                section or "", row["start"], row["end"], row["text"].strip(), row["figures"],
@@ -177,7 +188,22 @@ def _boilerplate_passage(text: str) -> bool:
     """Headings and reply formulas answer nothing: 'XX代表：', '《…》收悉', a bare heading."""
     text = text.strip()
     return (len(text) < 15 or "收悉" in text or bool(_CHROME.search(text))
-            or (len(text) < 40 and not re.search(r"[。；;，,]", text)))
+            or (len(text) < 40 and not re.search(r"[。；;，,]", text)) or bool(_HEADING_ONLY.match(text)))
+
+
+def _stance(row: dict[str, Any]) -> tuple[float, str]:
+    """How far a passage that records no action is from an answer: a proposal only asks, and a
+    problem description or an evaluator's advice restates the ask without saying what was done."""
+    if row["doc_type"] == "proposal":
+        return 0.6, "a proposal: asks, does not answer"
+    statements = row["statements"]
+    if not statements:
+        return 1.0, ""
+    if all(s["kind"] == "issue" and _PROBLEM_SECTION.search(s["section"] or "") for s in statements):
+        return 0.8, "describes the problem"
+    if all(s["kind"] == "recommendation" and _ADVICE_SECTION.search(s["section"] or "") for s in statements):
+        return 0.85, "advice, not action"
+    return 1.0, ""
 
 
 def _tfidf_hits(store: Store, words: list[str]) -> list[tuple[int, float]]:
