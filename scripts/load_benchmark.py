@@ -222,12 +222,15 @@ def plan(db: str, n_requests: int, rng: random.Random) -> dict[str, list[str]]:
     }
 
 
-async def run_load(base: str, urls: dict[str, list[str]], concurrency: int, seconds: float) -> list[Result]:
+async def run_load(base: str, urls: dict[str, list[str]], concurrency: int, seconds: float) -> None:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
-        for warm in ("/", "/api/search?q=预算"):  # jieba and the templates load on first use
-            await client.get(warm)
-        return [await drive(client, name, u, concurrency, seconds) for name, u in urls.items()]
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
+        for warm in ("/", "/api/search?q=预算", "/register"):  # jieba, templates and caches fill on first use
+            t = time.perf_counter()
+            r = await client.get(warm)
+            print(f"warm-up {warm:<24} {r.status_code} in {(time.perf_counter() - t) * 1000:8.1f} ms", flush=True)
+        for name, u in urls.items():
+            print((await drive(client, name, u, concurrency, seconds)).line(), flush=True)
 
 
 def main() -> None:
@@ -247,13 +250,15 @@ def main() -> None:
     try:
         print(f"server on 127.0.0.1:{port}; concurrency {args.concurrency}, <= {args.requests} requests and "
               f"<= {args.seconds:.0f} s per endpoint", flush=True)
-        results = asyncio.run(run_load(f"http://127.0.0.1:{port}", plan(db, args.requests, random.Random(1)),
-                                       args.concurrency, args.seconds))
-        for r in results:
-            print(r.line(), flush=True)
+        asyncio.run(run_load(f"http://127.0.0.1:{port}", plan(db, args.requests, random.Random(1)),
+                             args.concurrency, args.seconds))
     finally:
         server.terminate()
-        server.wait(timeout=10)
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:  # requests still queued in it: stop it hard
+            server.kill()
+            server.wait()
         if tmp:
             tmp.cleanup()
 

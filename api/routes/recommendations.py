@@ -36,7 +36,7 @@ Category = Literal[CATEGORIES]  # type: ignore[valid-type]
 RateBy = Literal["region", "category", "year", "unit", "doc"]
 Note = Annotated[str | None, Body(embed=True, max_length=2000, description="Why (kept with the decision).")]
 _BATCH = 1000
-_RATES_TTL = 60.0
+_CACHE_TTL = 60.0
 _START = threading.Lock()  # two requests must not both start a rebuild
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,8 @@ def register_data(settings: Settings, store: Store, *, status: str | None = None
         return {"total": 0, "limit": limit, "offset": offset, "next_offset": None, "prev_offset": None,
                 "rebuilding": True, "counts": dict.fromkeys(tracking.STATUSES, 0), "rows": []}
     filters = {"region": region, "category": category, "kind": kind, "year": year, "doc_id": doc_id}
-    counts = {s: store.register_rows(status=s, limit=1, **filters).total for s in tracking.STATUSES}
+    counts = _cached(settings, store, ("counts", *filters.values()),
+                     lambda: {s: store.register_rows(status=s, limit=1, **filters).total for s in tracking.STATUSES})
     if status == "overdue":
         # "overdue" is a flag, not a stored status: tracking filters it after paging, so page here.
         everything = _all_items(store, status="overdue", **filters)
@@ -101,16 +102,23 @@ def _all_items(store: Store, **filters: Any) -> list[dict[str, Any]]:
 
 
 def rates_data(settings: Settings, store: Store, by: str) -> list[dict[str, Any]]:
-    """``tracking.rates``, cached until the next write (it aggregates the whole register: 10 s on 61,000 items)."""
+    """``tracking.rates``, cached (it aggregates the whole register in Python: 10 s on 61,000 items)."""
     if not _linked(settings, store):
         return []
-    key = (by, settings.generation, store.register_fingerprint()[1])
-    cache: dict[tuple[Any, ...], tuple[float, list[dict[str, Any]]]] = settings.services.setdefault("rates", {})
-    hit = cache.get(key)
-    if hit is None or time.monotonic() - hit[0] > _RATES_TTL:  # the TTL catches decisions made by the CLI
-        if len(cache) > 16:
-            cache.clear()
-        hit = cache[key] = (time.monotonic(), tracking.rates(store, by))
+    return _cached(settings, store, ("rates", by), lambda: tracking.rates(store, by))  # type: ignore[no-any-return]
+
+
+def _cached(settings: Settings, store: Store, name: tuple[Any, ...], compute: Any) -> Any:
+    """``compute()`` once per register state: valid until the next write through this app, or the TTL
+    (which catches decisions made with the CLI). One lock, so a burst of requests computes it once."""
+    key = (*name, settings.generation, store.register_fingerprint()[1])
+    cache: dict[tuple[Any, ...], tuple[float, Any]] = settings.services.setdefault("register_cache", {})
+    with settings.services.setdefault("register_cache_lock", threading.Lock()):
+        hit = cache.get(key)
+        if hit is None or time.monotonic() - hit[0] > _CACHE_TTL:
+            if len(cache) > 256:
+                cache.clear()
+            hit = cache[key] = (time.monotonic(), compute())
     return hit[1]
 
 
