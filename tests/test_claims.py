@@ -73,3 +73,12 @@ def test_tally_that_does_not_add_up() -> None:
 def test_bare_counts_have_no_breakdown() -> None:
     (t,) = _tallies("本次试点共计提出57个问题，63条建议。")
     assert (t.issues, t.recommendations, t.by_category, t.consistent) == (57, 63, {}, None)
+
+
+def test_a_document_title_is_no_request() -> None:
+    assert _claims("印发了《关于反馈评价结果并按要求进行整改的通知》。") == []
+
+
+def test_a_record_without_a_number_needs_a_plural() -> None:
+    (c,) = _claims("审计提出的管理建议均已落实整改。")
+    assert (c.recommendation_count, c.status) == (None, "rectified")

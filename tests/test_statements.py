@@ -164,3 +164,26 @@ def test_reference_gold_floor() -> None:
     f1 = {line.split("]")[0].split("[")[1]: float(line.split("F1 ")[1].split()[0]) for line in out.splitlines()
           if line.startswith("statements[")}
     assert f1.get("issue", 0) >= 0.85 and f1.get("measure", 0) >= 0.80, json.dumps(f1)
+
+
+def test_advice_list_then_its_record() -> None:
+    text = (
+        "一、工作开展情况\n（一）开展跟踪监控。对6个重点项目开展绩效跟踪，针对执行中的问题，"
+        "财政局提出了建立项目调度制度、实行分段拨款和调减年初预算等意见建议，在各单位配合下，均得到较好落实。\n"
+        "二、存在问题\n部分单位整改不够及时。\n"
+    )
+    _, found = _extract(text)
+    assert _by_kind(found, "recommendation") == ["建立项目调度制度", "实行分段拨款", "调减年初预算"]
+    (rect,) = [s for s in found if s.kind == "rectification"]
+    assert "均得到较好落实" in rect.text and "意见建议" not in rect.text
+
+
+def test_heading_about_work_done_is_no_plan_section() -> None:
+    text = (
+        "一、工作开展情况\n（一）制定了详尽的年度工作计划\n按照时间节点，明确了项目遴选、专家评审等事项的完成时限。\n"
+        "二、下一步工作计划\n（一）完善评价指标体系。\n"
+    )
+    _, found = _extract(text)
+    measures = _by_kind(found, "measure")
+    assert not any("时间节点" in t or "完成时限" in t for t in measures)
+    assert any("完善评价指标体系" in t for t in measures)

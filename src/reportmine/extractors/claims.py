@@ -101,6 +101,8 @@ def _claims_in(text: str, sentences: list[tuple[int, int]], i: int) -> list[Clai
         return [_itemised(text, a, m) for m in counted]
     count, start = _subject(text, a, b)
     request = _REQUIRED.search(text, a, b)
+    if request and _in_title(text, a, request.start()):
+        request = None  # "《关于…并按要求进行整改的通知》" names a document
     if request and text.startswith("建议", _clause_start(text, a, request.start())):
         request = None  # "建议对…的5个项目限期整改" is one recommendation, not a claim about advice
     if request and not _DONE.search(text, a, b):
@@ -121,6 +123,11 @@ def _claims_in(text: str, sentences: list[tuple[int, int]], i: int) -> list[Clai
         end = max(m.end() for m in (done, going) if m)
         return [ClaimSpan(min(start, end - 1), end, count, status)]
     return []
+
+
+def _in_title(text: str, a: int, pos: int) -> bool:
+    """Whether ``pos`` lies inside a 《…》 title opened after ``a``."""
+    return text.rfind("《", a, pos) > text.rfind("》", a, pos)
 
 
 def _subject(text: str, a: int, b: int) -> tuple[int | None, int | None]:

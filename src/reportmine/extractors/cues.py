@@ -102,6 +102,9 @@ def section_kind(headings: list[str]) -> str:
     found = []
     for heading in reversed(headings):
         core = re.sub(r"^[(（]?[一二三四五六七八九十\d]{1,3}[)）、.]?", "", heading.strip())[:_HEADING_MAX]
+        if re.search(r"[了已]", core):
+            found.append("none")  # "制定了详尽的工作计划": a heading about work done
+            continue
         for kind, rx in SECTION_RULES:
             if rx.search(core):
                 found.append(kind)

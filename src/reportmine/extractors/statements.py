@@ -336,7 +336,7 @@ _PROPOSED_LIST = re.compile(r"提出(?:了)?(?P<x>[^,;。]{8,160}?)等(?:方面�
 _ACTION = re.compile(
     r"^(?:建立|健全|完善|加强|实行|实施|调整|提高|优化|规范|明确|制定|修订|出台|取消|压减|削减|加快|推进|强化|落实|开展"
     r"|加大|严格|严控|控制|杜绝|防止|细化|统筹|整合|清理|设立|建设|推动|做好|改进|探索|研究|降低|减少|增加|扩大|合并|撤销"
-    r"|提高|提升|加快|规范|单列|修订|改革|公开|组建|开展)"
+    r"|提高|提升|加快|规范|单列|修订|改革|公开|组建|开展|调减|调增|压缩|收回|推行|引入|简化)"
 )
 _LIST_SEP = re.compile(r"、|和(?=[^、]{4,}$)|及(?=[^、]{4,}$)|以及")
 
@@ -368,7 +368,7 @@ def _pattern_groups(units: Units, text: str, contexts: Sequence[Context]) -> lis
 
 def _skip_about(x: str) -> bool:
     """"关于区十九届人大三次会议DH230号建议的复函": a document's name, not a point."""
-    return bool(re.search(r"会议|号|第.{1,3}次|复函|答复|办理情况|情况的报告", x))
+    return bool(re.search(r"会议|号|第.{1,3}次|复函|答复|办理情况|情况的?报告|报告$|总结$|情况$|通知$|函$|办法$|方案$", x))
 
 
 def _list_items(text: str, a: int, b: int, kind: str, sentence: int, whole_ok: bool) -> list[Group]:
@@ -417,6 +417,10 @@ def _widen_to_claims(units: Units, text: str, groups: list[Group]) -> list[Group
         else:
             spans.append([c.start, c.end])
     for a, b in spans:
+        advice = [g for g in groups if g.start < b and a < g.end and g.kind == "recommendation" and not g.clauses]
+        if advice:  # "提出了建立…、实行…等意见建议,均得到落实": the advice stays, the record follows it
+            a = max(g.end for g in advice)
+            a += len(text[a:b]) - len(text[a:b].lstrip("等意见和建议,，、 "))
         inside = [g for g in groups if g.start < b and a < g.end]
         if any(g.kind not in ("rectification", "recommendation") for g in inside if g.clauses):
             if not any(g.kind == "rectification" for g in inside):
@@ -510,7 +514,7 @@ def _drop_elaborations(units: Units, groups: list[Group]) -> list[Group]:
 
 
 def _keep(units: Units, s: Sentence, g: Group) -> bool:
-    if g.end - g.start < _MIN_LEN:
+    if g.end - g.start < _MIN_LEN or s.appendix:
         return False
     if not g.clauses:
         return True  # pattern statements were matched on purpose
@@ -520,7 +524,9 @@ def _keep(units: Units, s: Sentence, g: Group) -> bool:
         return False
     item = units.items[s.item] if s.item is not None else None
     if s.heading:
-        return g.kind in ("issue", "recommendation") and item is not None and not _is_title(s.text)
+        # a plan heading heads the points below it; one with nothing below is a point itself
+        bare = item is not None and len(item.sentences) == 1 and not item.children
+        return (g.kind in ("issue", "recommendation") or bare) and item is not None and not _is_title(s.text)
     if s.lead and item is not None:
         if len(s.text.rstrip("。:")) <= _SHORT_LEAD:
             return False

@@ -50,6 +50,7 @@ class Sentence:
     item: int | None = None  # index into Units.items of the innermost item it belongs to
     lead: bool = False  # the item's first sentence (right after its marker)
     heading: bool = False  # a heading line, not running prose
+    appendix: bool = False  # after "附件:": a list of attached files
     clauses: list[int] = field(default_factory=list)
 
 
@@ -80,7 +81,17 @@ def split_units(view: NormalizedText, original: str) -> Units:
         # headed items (levels 1-4) govern the paragraphs after them; 一是-items end with theirs
         stack = [i for i in stack if units.items[i].level < 5]
         _Splitter(view.text, gaps, p, units, stack).run(start, end)
+    _mark_appendix(units)
     return units
+
+
+def _mark_appendix(units: Units) -> None:
+    """Everything after an "附件" line lists attached files (titles, not prose)."""
+    for k, s in enumerate(units.sentences):
+        if s.text.startswith(("附件", "附表")) and len(s.text.rstrip(":")) <= 12:
+            for t in units.sentences[k:]:
+                t.appendix = t.heading = True
+            return
 
 
 def _space_gaps(view: NormalizedText, original: str) -> set[int]:
@@ -174,16 +185,6 @@ class _Splitter:
             i += 1
         self._flush(sent_start, end, heading=self.in_heading)
         self._mark_heading_paragraph(first, start, end)
-        self._mark_attachments(first)
-
-    def _mark_attachments(self, first: int) -> None:
-        """``附件:1.…汇总表 2.…``: a list of attached files, not prose."""
-        sents = self.units.sentences[first:]
-        for k, s in enumerate(sents):
-            if s.text.startswith(("附件", "附表")):
-                for t in sents[k:]:
-                    t.heading = True
-                return
 
     def _mark_heading_paragraph(self, first: int, start: int, end: int) -> None:
         """A short line with no sentence inside is a heading, title or sign-off, not prose."""
