@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -92,7 +92,7 @@ def _describe(error: dict[str, object]) -> str:
     return f"{where}: {error.get('msg')}" if where else str(error.get("msg"))
 
 
-def _error(request: Request, message: str, status: int, headers: dict[str, str] | None = None) -> Response:
+def _error(request: Request, message: str, status: int, headers: Mapping[str, str] | None = None) -> Response:
     if _wants_html(request):
         return render(request, "error.html", status=status, error=error_body(message, status))
     return JSONResponse(error_body(message, status), status_code=status, headers=headers)

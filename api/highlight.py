@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from html import escape
+from itertools import pairwise
 
 from markupsafe import Markup
 
@@ -44,7 +45,7 @@ def highlight(text: str, marks: Iterable[Mark]) -> Markup:
     stack: list[Mark] = []
     cursors = [0] * len(layers)
     started: set[int] = set()  # ids: two identical spans in different layers are distinct marks
-    for a, b in zip(bounds, bounds[1:]):
+    for a, b in pairwise(bounds):
         active = _active(layers, cursors, a)
         keep = _common_prefix(stack, active)
         out.extend("</mark>" for _ in stack[keep:])

@@ -139,7 +139,7 @@ def test_control_characters_in_names_are_refused(client: TestClient, raw: bytes)
 
 def test_check_name() -> None:
     assert check_name("2023年 预算<报告>.docx") == "2023年 预算<报告>.docx"
-    for bad in ("", " ", "../x", "x/..", "c:boot.ini", "a\x00", "\u2028".join(["a", "b"]) + "\n", "é" * 130):
+    for bad in ("", " ", "../x", "x/..", "c:boot.ini", "a\x00", "a\u2028b\n", "é" * 130):
         with pytest.raises(HostileName):
             check_name(bad)
 
@@ -502,7 +502,7 @@ def test_every_figure_and_statement_is_highlighted(filled: TestClient) -> None:
     refs = set(re.findall(r'data-ref="([fs]\d+)"', page))
     assert {f"f{i}" for i in range(len(detail["figures"]))} <= refs
     assert {f"s{i}" for i in range(len(detail["statements"]))} <= refs
-    article = re.search(r'<article class="doctext" id="doctext">(.*?)</article>', page, re.S)
+    article = re.search(r'<article class="doctext" id="doctext">(.*?)</article>', page, re.DOTALL)
     assert article and html.unescape(re.sub(r"<[^>]+>", "", article.group(1))) == detail["text"]
 
 

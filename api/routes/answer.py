@@ -74,7 +74,7 @@ def post_answer(settings: SettingsDep, body: AnswerRequest) -> Any:
 @router.post("/api/answer/file", summary="Answer a proposal given as a file (.txt, .docx, .pdf, .html)")
 async def post_answer_file(settings: SettingsDep, file: Annotated[UploadFile, File()],
                            region: Annotated[str | None, Form(max_length=100)] = None,
-                           k: Annotated[int, Form(ge=1, le=10)] = 5, format: Annotated[Format, Form()] = "json") -> Any:  # noqa: A002
+                           k: Annotated[int, Form(ge=1, le=10)] = 5, format: Annotated[Format, Form()] = "json") -> Any:
     name = check_name(file.filename)
     data = await file.read()
     return await run_in_threadpool(_answer_bytes, settings, name, data, region, k, format)

@@ -27,7 +27,7 @@ def search_results(store: Store, q: str, *, limit: int = 20, offset: int = 0,
 
 @router.get("/api/figures", summary="Figures across documents")
 def get_figures(store: StoreDep, label: Annotated[str | None, Query(max_length=100)] = None,
-                unit: Unit | None = None, min: float | None = None, max: float | None = None,  # noqa: A002
+                unit: Unit | None = None, min: float | None = None, max: float | None = None,
                 region: Region = None, year: Year = None, inconsistent: bool = False,
                 limit: Limit = 100, offset: Offset = 0) -> dict[str, Any]:
     """Money values are in yuan; ``inconsistent=true`` keeps figures in a check that does not hold."""

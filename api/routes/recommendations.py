@@ -139,7 +139,7 @@ def dashboard_charts(settings: Settings, store: Store) -> list[charts.Chart]:
 
 
 @router.get("/api/recommendations", summary="The recommendation register")
-def get_recommendations(settings: SettingsDep, store: StoreDep, status: Status | None = None, region: Region = None,
+def get_recommendations(settings: SettingsDep, store: StoreDep, status: Status | None = None, region: Region = None,  # type: ignore[valid-type]
                         category: Category | None = None, kind: ItemKind = "recommendation", year: Year = None,
                         doc_id: str | None = None, limit: Annotated[int, Query(ge=1, le=1000)] = 50,
                         offset: Offset = 0) -> dict[str, Any]:
@@ -177,7 +177,7 @@ def _decide(settings: Settings, action: Any, target: str, note: str | None) -> d
 
 
 @router.get("/register", response_class=HTMLResponse, include_in_schema=False)
-def register_page(request: Request, settings: SettingsDep, store: StoreDep, status: Status | None = None, region: Region = None,
+def register_page(request: Request, settings: SettingsDep, store: StoreDep, status: Status | None = None, region: Region = None,  # type: ignore[valid-type]
                   category: Category | None = None, year: Year = None, offset: Offset = 0) -> HTMLResponse:
     filters = {"status": status or "", "region": region or "", "category": category or "", "year": year or ""}
     page = register_data(settings, store, status=status, region=region, category=category, year=year,
