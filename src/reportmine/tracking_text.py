@@ -102,7 +102,8 @@ def build_view(doc: dict[str, Any], original: str, sections: list[Section], answ
     """``answering``: the document answers another problem by problem (a rectification report,
     a reply), so its blocks are its answer sections; otherwise its deepest sections."""
     view = normalize(original)
-    vsections = [_to_view(view, s) for s in sections] or _fallback_sections(view.text)
+    vsections = [_to_view(view, s) for s in sections] or [
+        (h, lvl, _view_pos(view, a), _view_pos(view, b), _view_pos(view, c)) for h, lvl, a, b, c in _fallback_sections(original)]
     blocks = _blocks(view.text, vsections, answering)
     # Headings are topics, not evidence, unless the structure extractor took a whole sentence
     # for one (（一）2个乡镇改变用途的31.20万元已于2020年9月全部归垫…).
@@ -126,7 +127,8 @@ def _view_pos(view: NormalizedText, original_pos: int) -> int:
 
 
 def _fallback_sections(text: str) -> list[tuple[str, int, int, int, int]]:
-    """Short unpunctuated lines that open with a heading marker, when no heading ladder was found."""
+    """Short unpunctuated lines that open with a heading marker, when no heading ladder was found
+    (read in the original text: the view joins such a line to the paragraph after it)."""
     heads = []
     pos = 0
     for line in text.split("\n"):
