@@ -187,3 +187,16 @@ def test_heading_about_work_done_is_no_plan_section() -> None:
     measures = _by_kind(found, "measure")
     assert not any("时间节点" in t or "完成时限" in t for t in measures)
     assert any("完善评价指标体系" in t for t in measures)
+
+
+def test_traditional_characters_find_the_problem_section() -> None:
+    text = (
+        "一、主要成效\n全年完成重點評價8個。\n"
+        "二、問題與不足\n（一）績效理念尚未牢固樹立。部分單位重分配輕管理。\n"
+        "三、努力方向\n首先，加強宣傳培訓，每年舉辦一次培訓班。\n"
+    )
+    _, found = _extract(text)
+    issues = _by_kind(found, "issue")
+    assert any("績效理念尚未牢固樹立" in t for t in issues)
+    assert any("重分配輕管理" in t for t in issues)
+    assert any("加強宣傳培訓" in t for t in _by_kind(found, "measure"))

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..document import Document, Span, Statement
-from ..normalize import NormalizedText
+from ..normalize import NormalizedText, normalize
 from ..segmentation import token_spans
 from . import claims, classify, cues
 from .units import Sentence, Units, split_units
@@ -155,7 +155,8 @@ def _headings(document: Document, view: NormalizedText, units: Units, sentence: 
     if document.sections:
         orig = view.origin[units.sentences[sentence].start]
         inside = [x for x in document.sections if x.span.start <= orig < x.span.end and x.level >= 1]
-        return [x.heading for x in sorted(inside, key=lambda x: (x.level, x.span.start))]
+        # headings are original text: fold them like the view (traditional -> simplified, widths)
+        return [normalize(x.heading).text for x in sorted(inside, key=lambda x: (x.level, x.span.start))]
     return _own_headings(units, sentence)
 
 
