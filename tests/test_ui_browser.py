@@ -205,3 +205,24 @@ def test_register_confirm_a_link(server: str, browser: object, tmp_path: Path) -
     d.execute_script("arguments[0].scrollIntoView()", caption)  # type: ignore[attr-defined]
     assert "柳河市" in caption.find_element(By.XPATH, "..").text  # the region's bar, even at 0 %
     _shot(d, "dashboard_register")
+
+
+PROPOSAL = "关于提升社区居家养老服务质量的建议\n\n一是建议严格审核养老服务人员资质。二是建议建立服务记录电子台账，按实际服务核拨补助资金。\n"
+
+
+def test_answer_and_audit_pages(server: str, browser: object) -> None:
+    d = browser
+    d.get(f"{server}/answer")  # type: ignore[attr-defined]
+    d.find_element(By.ID, "proposal").send_keys(PROPOSAL)  # type: ignore[attr-defined]
+    d.find_element(By.ID, "ask").click()  # type: ignore[attr-defined]
+    _wait(d, 60).until(ec.visibility_of_element_located((By.ID, "answer-result")))
+    assert d.find_element(By.ID, "answer-class").text in {"A", "B", "C"}  # type: ignore[attr-defined]
+    assert d.find_elements(By.CSS_SELECTOR, "#asks > li")  # type: ignore[attr-defined]
+    assert "收悉" in d.find_element(By.ID, "draft").text  # type: ignore[attr-defined]
+    _shot(d, "answer")
+
+    d.get(f"{server}/audit")  # type: ignore[attr-defined]
+    d.find_element(By.CSS_SELECTOR, "#run-audit button").click()  # type: ignore[attr-defined]
+    _wait(d, 60).until(ec.presence_of_element_located((By.CSS_SELECTOR, ".bigscore")))
+    assert d.find_elements(By.CSS_SELECTOR, "table.subscores meter")  # type: ignore[attr-defined]
+    _shot(d, "audit")

@@ -36,7 +36,7 @@ Category = Literal[CATEGORIES]  # type: ignore[valid-type]
 RateBy = Literal["region", "category", "year", "unit", "doc"]
 Note = Annotated[str | None, Body(embed=True, max_length=2000, description="Why (kept with the decision).")]
 _BATCH = 1000
-_CACHE_TTL = 60.0
+_CACHE_TTL = 300.0
 _START = threading.Lock()  # two requests must not both start a rebuild
 log = logging.getLogger(__name__)
 
