@@ -32,6 +32,7 @@ _MIN_LEN = 4
 class Context:
     path: str  # heading path, " > "-joined
     kind: str  # the section kind the headings point to ("" when unknown)
+    position: str = "body"  # heading, lead (right after a list marker) or body
 
 
 @dataclass(slots=True)
@@ -117,7 +118,8 @@ def sentence_contexts(document: Document, view: NormalizedText, units: Units) ->
             override = cues.section_kind([s.text])
         elif not s.heading and kind in ("", "none", "rectification") and cues.PLAN_SWITCH.match(s.text):
             override, override_paragraph = "measure", s.paragraph
-        out.append(Context(" > ".join(heads), override or kind))
+        position = "heading" if s.heading else "lead" if s.lead else "body"
+        out.append(Context(" > ".join(heads), override or kind, position))
     default = _default_kind(document, out)
     for ctx in out:
         if not ctx.kind:
@@ -138,7 +140,7 @@ def _listed_paragraphs(units: Units) -> set[int]:
 
 def context_tokens(document: Document, ctx: Context) -> list[str]:
     """What the classifier is told about where a clause stands (training uses the same)."""
-    return ["sec=" + (ctx.kind or "unknown"), "doc=" + document.doc_type]
+    return ["sec=" + (ctx.kind or "unknown"), "doc=" + document.doc_type, "pos=" + ctx.position]
 
 
 def _default_kind(document: Document, contexts: list[Context]) -> str:
