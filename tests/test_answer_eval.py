@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from reportmine import answering
 from reportmine.answer_eval import (
     evaluate_answering,
     format_answering,
@@ -50,6 +51,14 @@ def test_overlap_is_half_of_the_shorter_span() -> None:
     assert not overlaps((0, 0), (0, 10))
 
 
+def test_asks_are_the_points_after_the_introduction() -> None:
+    text = ("关于加强农村公路养护的建议\n代表建议\n原因有三：一是资金少；二是考核弱；三是路长不履职。\n"
+            "为此建议：\n一是按省定标准足额安排养护资金；二是按考核结果分配资金。\n3.制定路长履职考核办法。\n")
+    asks = answering.asks_of(answering.proposal_from_text(text))
+    assert [a for a, _, _ in asks] == ["按省定标准足额安排养护资金", "按考核结果分配资金", "制定路长履职考核办法"]
+    assert all(text[s:e] == a for a, s, e in asks)
+
+
 def test_judgments_point_at_real_text() -> None:
     entries = load_judgments(JUDGMENTS)
     assert len(entries) >= 22
@@ -72,6 +81,7 @@ def test_subset_scores_both_retrievers(small_corpora: Path) -> None:
     result = evaluate_answering(small_corpora)
     asks = sum(len(e["asks"]) for e in _entries(SUBSET))
     assert result["asks"] == asks and result["proposals"] == len(SUBSET) and not result["failed"]
+    assert result["ask_detection"]["found"] == asks, result["ask_detection"]["missed"]
     assert set(result["retrievers"]) == {"bm25", "tfidf"}
     for scores in result["retrievers"].values():
         assert 0 <= scores["mrr"] <= scores["recall@10"] <= 1

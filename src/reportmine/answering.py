@@ -33,6 +33,11 @@ _ASK_MARKER = re.compile(r"^(?:[一二三四五六七八九十]+是|[(（]?[一�
 # A numbered heading on its own ("（三）审核结果与预算安排挂钩。"): it names a topic, the body answers.
 _HEADING_ONLY = re.compile(r"^(?:[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+、|\d+[.．、])"
                            r"[^，,；;：:]{0,16}[。.]?$")
+# The line that introduces a proposal's asks, and the numbers of its points (at a line start, or
+# after a clause end for the inline 一是…二是… form).
+_ASKS_INTRO = re.compile(r"建议(?:如下)?\s*[:：]\s*$|^\s*(?:[一二三四五六七八九十]+、|【)\s*(?:意见)?建议\s*】?\s*$", re.M)
+_POINT_MARK = re.compile(r"(?:^|(?<=[。；;]))\s*(?:[一二三四五六七八九十]+是|[(（][一二三四五六七八九十\d]+[)）]"
+                         r"|[一二三四五六七八九十]+、|\d+[.．、](?!\d))")
 _PROBLEM_SECTION = re.compile(r"问题|不足|困难|短板|差距")
 _ADVICE_SECTION = re.compile(r"建议|意见")
 
@@ -90,17 +95,44 @@ class Answer:
 
 
 def asks_of(extraction: Extraction) -> list[tuple[str, int, int]]:
-    """The proposal's asks: its recommendation statements, else its enumerated points."""
+    """The proposal's asks: the numbered points after its '建议：' line (one ask per point, the
+    number dropped), else its recommendation statements, else any enumerated points."""
+    text = extraction.document.text
+    listed = _listed_asks(text)
+    if listed:
+        return listed
     recs = [(s.text, s.span.start, s.span.end) for s in extraction.statements if s.kind == "recommendation"]
     if recs:
         return recs
-    text = extraction.document.text
     points = []
     for m in re.finditer(r"[^\n。；;]+", text):
         chunk = m.group().strip()
         if _ASK_MARKER.match(chunk) and len(chunk) >= 8:
             points.append((chunk, m.start(), m.end()))
     return points
+
+
+def _listed_asks(text: str) -> list[tuple[str, int, int]]:
+    """Numbered points after the last line that introduces the asks ("为此建议：", "三、建议",
+    "【建议】"). A point runs to the next number or the end of its line, so "一是…；二是…" in one
+    paragraph and one point per line both give one ask per point; background enumerations before
+    the introduction (the delegate's list of causes) are not asks."""
+    intros = list(_ASKS_INTRO.finditer(text))
+    if not intros:
+        return []
+    intro = intros[-1]
+    asks = []
+    for line in re.finditer(r"[^\n]+", text[intro.end():]):
+        base = intro.end() + line.start()
+        marks = list(_POINT_MARK.finditer(line.group()))
+        for i, m in enumerate(marks):
+            end = marks[i + 1].start() if i + 1 < len(marks) else len(line.group())
+            body = line.group()[m.end():end]
+            stripped = body.rstrip(" 　\t。；;，,")
+            if len(stripped.strip()) >= 6:
+                lead = len(body) - len(body.lstrip())
+                asks.append((stripped.strip(), base + m.end() + lead, base + m.end() + len(stripped)))
+    return asks
 
 
 def answer_proposal(store: Store, proposal: Extraction, *, region: str | None = None, k: int = 5,
