@@ -121,8 +121,8 @@ def evaluate_answering(corpora_dir: Path, retrievers: Sequence[str] = ("bm25", "
 def format_answering(result: dict[str, Any], verbose: bool = False) -> str:
     """The printable report: the retrievers side by side, then (verbose) each missed ask."""
     names = list(result["retrievers"])
-    lines = [f"proposal answering: {result['proposals']} proposals, {result['asks']} judged asks, "
-             f"{result['documents']} documents ({result['seconds']:.1f}s)",
+    lines = [(f"proposal answering: {result['proposals']} proposals, {result['asks']} judged asks, "
+              f"{result['documents']} documents ({result['seconds']:.1f}s)"),
              f"asks found by asks_of: {result['ask_detection']['found']}/{result['asks']}",
              f"{'':14}" + "".join(f"{n:>10}" for n in names)]
     for metric in ("recall@5", "recall@10", "mrr"):
