@@ -55,7 +55,10 @@ THRESHOLDS = {"number": (0.30, 0.10, 0.15), "restates": (0.25, 0.25, 0.15)}
 ANSWER_SECTION = 0.08
 ANSWER_LINK = 0.08
 ANSWER_SUGGEST = 0.05
-FIT_DOCS = 2000  # documents whose sentences set the IDF weights: enough for stable weights
+# The IDF weights come from a sample: the sentences of FIT_DOCS answering documents and about
+# FIT_ITEMS items give stable weights, and fitting on everything would grow with the store.
+FIT_DOCS = 300
+FIT_ITEMS = 20000
 
 _DEADLINE = re.compile(r"(?:于|在)?(20\d{2})年(\d{1,2})月(?:(\d{1,2})日|底|末)?(?:之?前|以前)(?:完成|整改|落实|报送)")
 # 请…于…前完成整改 / 应在6个月内报送整改情况: a deadline for the whole report, answered by the
@@ -203,6 +206,8 @@ class _Builder:
         self.today = today
         self.docs = {d["id"]: d for d in inputs["documents"]}
         self.items = [s for s in inputs["statements"] if _is_item(s)]
+        self._norm = {it["id"]: normalize(it["text"]).text for it in self.items}
+        self._groups: dict[str, tuple[list[str], list[str], Any]] = {}
         self.claims: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for c in inputs["claims"]:
             self.claims[c["doc_id"]].append(c)
@@ -241,14 +246,14 @@ class _Builder:
             by_ev[p.ev_doc].append(p)
         paired = [it for d in sorted({p.item_doc for p in pairs}) for it in items_by_doc[d]]
         row = {it["id"]: k for k, it in enumerate(paired)}
-        item_texts = [normalize(it["text"]).text for it in paired]
-        vec = Vectoriser(item_texts + self._fit_sentences(sorted(by_ev)))
+        item_texts = [self._norm[it["id"]] for it in paired]
+        vec = Vectoriser(item_texts[:: max(1, len(item_texts) // FIT_ITEMS)] + self._fit_sentences(sorted(by_ev)))
         item_m = vec.transform(item_texts)
         # One evidence document at a time: its units are built, compared and dropped.
         for ev_id, ev_pairs in sorted(by_ev.items()):
             dv = self._view(ev_id)
-            unit_m = vec.transform([u.text for u in dv.units]) if dv.units else None
-            block_m = vec.transform([dv.blocks[b].heading + dv.block_text(b) for b in range(len(dv.blocks))])
+            unit_m = vec.transform_units(dv).T.tocsr() if dv.units else None
+            block_m = vec.transform([dv.blocks[b].heading + dv.block_text(b) for b in range(len(dv.blocks))]).T.tocsr()
             found = mentions(dv.text)
             for pair in ev_pairs:
                 its = items_by_doc[pair.item_doc]
@@ -267,13 +272,7 @@ class _Builder:
         eligible = self._eligible(dv, pair)
         if pair.kind != "answers":
             return best_units(item_m, unit_m, dv, eligible, self._anchored(dv, pair))
-        keys = _group_keys(items)
-        groups: dict[str, list[str]] = {}
-        for it, key in zip(items, keys):
-            heading = (it["section"] or "").split(">")[-1].strip() if key != it["id"] else ""
-            groups.setdefault(key, [normalize(heading).text]).append(normalize(it["text"]).text)
-        order = list(groups)
-        group_m = vec.transform([" ".join(groups[k]) for k in order])
+        keys, order, group_m = self._item_groups(pair.item_doc, items, vec)
         answer = np.array([b.kind == "answer" for b in dv.blocks], dtype=bool)
         if not answer.any():
             answer = np.ones(len(dv.blocks), dtype=bool)
@@ -293,6 +292,18 @@ class _Builder:
             if len(members) == 1 and c is not None:
                 cands[members[0]] = dataclasses.replace(c, score=max(c.score, c.block_sim))
         return cands
+
+    def _item_groups(self, doc_id: str, items: list[dict[str, Any]], vec: Vectoriser) -> tuple[list[str], list[str], Any]:
+        """(group key per item, groups in reading order, group vectors), once per document."""
+        if doc_id not in self._groups:
+            keys = _group_keys(items)
+            groups: dict[str, list[str]] = {}
+            for it, key in zip(items, keys):
+                heading = (it["section"] or "").split(">")[-1].strip() if key != it["id"] else ""
+                groups.setdefault(key, [normalize(heading).text]).append(self._norm[it["id"]])
+            order = list(groups)
+            self._groups[doc_id] = (keys, order, vec.transform([" ".join(groups[k]) for k in order]))
+        return self._groups[doc_id]
 
     def _fit_sentences(self, ev_ids: list[str]) -> list[str]:
         step = max(1, len(ev_ids) // FIT_DOCS)
@@ -331,7 +342,7 @@ class _Builder:
         batch = _batch_sentence(dv, found, pair, self.docs[pair.item_doc])
         out = []
         for it, cand in zip(items, cands):
-            norm = normalize(it["text"]).text
+            norm = self._norm[it["id"]]
             if it["kind"] == "recommendation" and "整改" in norm and _DEADLINE_ITEM.search(norm) and pair.kind == "answers":
                 out.extend(self._deadline_links(it, dv, found, batch, pair))
                 continue
@@ -368,7 +379,7 @@ class _Builder:
         """What the answering document says about this evidence (tracking_status.evidence_status);
         failing that, a reply's 办理结果 class, then what a report's section holds (achievements:
         done, plans: in progress, problems: open)."""
-        status, words = evidence_status(dv, found, focus, block_idx, normalize(item["text"]).text)
+        status, words = evidence_status(dv, found, focus, block_idx, self._norm[item["id"]])
         if status:
             return status, words
         if dv.doc["doc_type"] == "proposal_reply":

@@ -38,20 +38,49 @@ class Candidate:
 
 
 class Vectoriser:
-    """One TF-IDF space for a whole relink, so scores are comparable across pairs."""
+    """One TF-IDF space for a whole relink, so scores are comparable across pairs.
+
+    Matching functions take the evidence side transposed (features x units, CSR), made once per
+    evidence document: a product with a transposed CSR matrix otherwise converts it every time.
+
+    Character n-grams are hashed (no vocabulary to build or hold), and the IDF weights come
+    from a sample of the texts: an n-gram the sample never saw is weighted as the rarest, which
+    is what a name or a figure found in two paired documents deserves.
+    """
 
     def __init__(self, fit_texts: list[str]) -> None:
-        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.feature_extraction.text import HashingVectorizer, TfidfTransformer
 
-        self._vec = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True, min_df=1,
-                                    dtype=np.float32)
-        self._vec.fit(fit_texts or [""])
+        self._hash = HashingVectorizer(analyzer="char", ngram_range=(2, 3), n_features=2 ** 18,
+                                       alternate_sign=False, norm=None, dtype=np.float32)
+        self._idf = TfidfTransformer(sublinear_tf=True)
+        self._idf.fit(self._hash.transform(fit_texts or [""]))
+
+    def counts(self, texts: list[str]) -> Any:
+        return self._hash.transform(texts)
+
+    def weigh(self, counts: Any) -> Any:
+        return self._idf.transform(counts)
 
     def transform(self, texts: list[str]) -> Any:
-        return self._vec.transform(texts)
+        return self.weigh(self.counts(texts))
+
+    def transform_units(self, dv: DocView) -> Any:
+        """Unit vectors (one row per unit) from clause counts: a unit of several clauses is the sum of its clauses,
+        so each clause is analysed once."""
+        from scipy.sparse import csr_matrix
+
+        clause_counts = self.counts([dv.text[a:b] for a, b in dv.clauses])
+        rows, cols = [], []
+        for i, u in enumerate(dv.units):
+            for c in range(u.clauses[0], u.clauses[1] + 1):
+                rows.append(i)
+                cols.append(c)
+        member = csr_matrix((np.ones(len(rows), dtype=np.float32), (rows, cols)), shape=(len(dv.units), len(dv.clauses)))
+        return self.weigh(member @ clause_counts)
 
 
-def best_units(item_vecs: Any, unit_vecs: Any, dv: DocView, eligible: np.ndarray,
+def best_units(item_vecs: Any, unit_t: Any, dv: DocView, eligible: np.ndarray,
                anchored: np.ndarray) -> list[Candidate | None]:
     """For every item (rows of ``item_vecs``), its best unit anywhere in ``dv``.
 
@@ -60,7 +89,7 @@ def best_units(item_vecs: Any, unit_vecs: Any, dv: DocView, eligible: np.ndarray
     """
     if not dv.units or item_vecs.shape[0] == 0:
         return [None] * item_vecs.shape[0]
-    unit_sim = (item_vecs @ unit_vecs.T).toarray()
+    unit_sim = (item_vecs @ unit_t).toarray()
     score = np.where(eligible[None, :], unit_sim + ANCHOR_BONUS * anchored[None, :], -1.0)
     out: list[Candidate | None] = []
     for i in range(score.shape[0]):
@@ -73,7 +102,7 @@ def best_units(item_vecs: Any, unit_vecs: Any, dv: DocView, eligible: np.ndarray
     return out
 
 
-def assign_blocks(group_vecs: Any, block_vecs: Any, eligible_blocks: np.ndarray) -> tuple[list[int], list[float]]:
+def assign_blocks(group_vecs: Any, block_t: Any, eligible_blocks: np.ndarray) -> tuple[list[int], list[float]]:
     """For every group of items (the recommendations under one heading of the earlier report),
     the block of the answering report that answers it, and how similar the two are.
 
@@ -81,10 +110,10 @@ def assign_blocks(group_vecs: Any, block_vecs: Any, eligible_blocks: np.ndarray)
     the one that keeps the order wins: a dynamic programme over groups in reading order, where
     going back to an earlier block costs ORDER_PENALTY.
     """
-    n, m = group_vecs.shape[0], block_vecs.shape[0]
+    n, m = group_vecs.shape[0], block_t.shape[1]
     if n == 0 or not eligible_blocks.any():
         return [-1] * n, [0.0] * n
-    sim = (group_vecs @ block_vecs.T).toarray()
+    sim = (group_vecs @ block_t).toarray()
     sim = np.where(eligible_blocks[None, :], sim, -1.0)
     # best[j]: best total with the last group answered in block j; back-pointers per group.
     best = sim[0].copy()
@@ -108,7 +137,7 @@ def assign_blocks(group_vecs: Any, block_vecs: Any, eligible_blocks: np.ndarray)
 ORDER_PENALTY = 0.05
 
 
-def best_in_block(item_vecs: Any, group_vecs: Any, unit_vecs: Any, block_vecs: Any, dv: DocView,
+def best_in_block(item_vecs: Any, group_vecs: Any, unit_t: Any, block_t: Any, dv: DocView,
                   blocks: list[int], block_sims: list[float], eligible: np.ndarray) -> list[Candidate | None]:
     """Each item's most similar unit inside the block its group was assigned to.
 
@@ -119,9 +148,9 @@ def best_in_block(item_vecs: Any, group_vecs: Any, unit_vecs: Any, block_vecs: A
     """
     if not dv.units or item_vecs.shape[0] == 0:
         return [None] * item_vecs.shape[0]
-    unit_sim = (item_vecs @ unit_vecs.T).toarray()
-    group_sim = (group_vecs @ unit_vecs.T).toarray()
-    item_block = (item_vecs @ block_vecs.T).toarray()
+    unit_sim = (item_vecs @ unit_t).toarray()
+    group_sim = (group_vecs @ unit_t).toarray()
+    item_block = (item_vecs @ block_t).toarray()
     unit_block = np.array([u.block for u in dv.units])
     out: list[Candidate | None] = []
     for i, (b, bs) in enumerate(zip(blocks, block_sims)):

@@ -86,17 +86,22 @@ def _title_pairs(docs: dict[str, dict[str, Any]], heads: dict[str, str], has_ite
 
 
 def _number_pairs(docs: dict[str, dict[str, Any]], has_items: set[str]) -> Iterable[Pair]:
-    by_number: dict[str, list[str]] = defaultdict(list)
+    """Documents with the same proposal number in the same place (numbers restart in every
+    region and every session, so the region is part of the key)."""
+    by_key: dict[tuple[str, str | None], list[str]] = defaultdict(list)
     for d in docs.values():
         if d["proposal_no"]:
-            by_number[norm_number(d["proposal_no"])].append(d["id"])
-    for number, ids in by_number.items():
+            by_key[(norm_number(d["proposal_no"]), region_key(d["region"]))].append(d["id"])
+    for (number, place), ids in by_key.items():
+        # A document whose region is unknown may belong to any place with this number.
+        candidates = ids + (by_key.get((number, None), []) if place else
+                            [i for (n, p), more in by_key.items() if n == number and p for i in more])
         for item_id in ids:
             if item_id not in has_items:
                 continue
-            for ev_id in ids:
+            for ev_id in candidates:
                 item, ev = docs[item_id], docs[ev_id]
-                if ev_id != item_id and _same_place(item, ev) and later(ev, item) and ev["doc_type"] != "proposal":
+                if ev_id != item_id and later(ev, item) and ev["doc_type"] != "proposal":
                     kind = "answers" if ev["doc_type"] == "proposal_reply" and item["doc_type"] == "proposal" else "number"
                     yield Pair(item_id, ev_id, kind, f"same proposal number {ev['proposal_no']}")
 
@@ -118,11 +123,6 @@ def _restatement_pairs(docs: dict[str, dict[str, Any]], heads: dict[str, str], h
                 for ev in by_year.get(year, []):
                     if _same_issuer(d, ev) and _RESTATES.search(heads.get(ev["id"], "")):
                         yield Pair(d["id"], ev["id"], "restates", f"same region {key}, {year} report follows up")
-
-
-def _same_place(a: dict[str, Any], b: dict[str, Any]) -> bool:
-    ka, kb = region_key(a["region"]), region_key(b["region"])
-    return not ka or not kb or ka == kb
 
 
 def _same_issuer(a: dict[str, Any], b: dict[str, Any]) -> bool:

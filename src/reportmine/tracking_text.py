@@ -61,6 +61,7 @@ class Unit:
     sentence: int
     block: int
     topic: bool = False
+    clauses: tuple[int, int] = (0, 0)  # first and last index into DocView.clauses
 
 
 @dataclass(slots=True)
@@ -72,6 +73,10 @@ class DocView:
     units: list[Unit]
     sentence_spans: list[tuple[int, int]]
     result_sentences: set[int] = field(default_factory=set)
+    clauses: list[tuple[int, int]] = field(default_factory=list)
+    _block_starts: list[int] = field(default_factory=list, repr=False)
+    _sentence_starts: list[int] = field(default_factory=list, repr=False)
+    _topics: dict[int, list[tuple[int, int]]] = field(default_factory=dict, repr=False)
 
     @property
     def text(self) -> str:
@@ -81,8 +86,9 @@ class DocView:
         return self.view.to_original(vstart, vend)
 
     def block_at(self, vpos: int) -> int:
-        starts = [b.vstart for b in self.blocks]
-        i = bisect.bisect_right(starts, vpos) - 1
+        if len(self._block_starts) != len(self.blocks):
+            self._block_starts = [b.vstart for b in self.blocks]
+        i = bisect.bisect_right(self._block_starts, vpos) - 1
         return i if i >= 0 and vpos < self.blocks[i].vend else -1
 
     def block_text(self, i: int) -> str:
@@ -91,11 +97,17 @@ class DocView:
 
     def topic_spans(self, block: int) -> list[tuple[int, int]]:
         """Paragraphs of a block that answer one named point (关于…的建议，…)."""
-        return [(u.vstart, u.vend) for u in self.units if u.topic and u.block == block]
+        if not self._topics and self.units:
+            for u in self.units:
+                if u.topic:
+                    self._topics.setdefault(u.block, []).append((u.vstart, u.vend))
+            self._topics.setdefault(-2, [])  # built, even when there is none
+        return self._topics.get(block, [])
 
     def sentence_of(self, vpos: int) -> int:
-        i = bisect.bisect_right([s for s, _ in self.sentence_spans], vpos) - 1
-        return max(i, 0)
+        if len(self._sentence_starts) != len(self.sentence_spans):
+            self._sentence_starts = [s for s, _ in self.sentence_spans]
+        return max(bisect.bisect_right(self._sentence_starts, vpos) - 1, 0)
 
 
 def build_view(doc: dict[str, Any], original: str, sections: list[Section], answering: bool) -> DocView:
@@ -217,18 +229,22 @@ def _units(dv: DocView, heads: list[tuple[int, int]]) -> list[Unit]:
             dv.result_sentences.add(si)
         clauses = [(c.start + s0, c.end + s0) for c in sentences(sentence, clauses=True)]
         clauses = [_strip_label(text, a, b) for a, b in clauses]
+        block = dv.block_at(s0)
         for a, b in clauses:
             if _TOPIC.match(text, a, b):
                 para_end = text.find("\n", b)
-                out.append(Unit(a, para_end if para_end >= 0 else len(text), text[a:b], si, dv.block_at(s0), True))
+                dv.clauses.append((a, b))
+                k = len(dv.clauses) - 1
+                out.append(Unit(a, para_end if para_end >= 0 else len(text), text[a:b], si, block, True, (k, k)))
         clauses = [(a, b) for a, b in clauses if b - a >= 2 and not _TOPIC.match(text, a, b)]
         if len(clauses) == 1 and s1 - s0 <= _SHORT_LINE and text[s1 - 1] not in "。；;！？!?，,":
             continue  # a signature, a date or a label line, not a statement
-        block = dv.block_at(s0)
+        first = len(dv.clauses)
+        dv.clauses.extend(clauses)
         for i in range(len(clauses)):
             for j in range(i, min(i + MAX_WINDOW, len(clauses))):
                 a, b = clauses[i][0], clauses[j][1]
-                out.append(Unit(a, b, text[a:b].rstrip("。；;，,：:"), si, block))
+                out.append(Unit(a, b, text[a:b].rstrip("。；;，,：:"), si, block, False, (first + i, first + j)))
     return out
 
 
