@@ -20,7 +20,7 @@ ISSUE = re.compile(
     r"|未(?:作|对|进行|开展|实现|形成|纳入|落实|达|及|经)|多年未|仍然|依然|参差不齐|不具备|有限|偏长|偏短|(?<![经超通])过(?:长|多|高|低)"
     r"|没有|缺位|偏晚|偏早|滞留|较目标少|少于目标|超出目标|仍(?:执行|沿用|停留|按)|至今|随意|水分|单一|不固定|停运|只存不查"
     r"|重[\u4e00-\u9fff]轻|尚有困难|困难较大|(?:结余|结转|沉淀|闲置|缺口|差距|失分)[^,，。；]{0,6}(?:较大|较多|偏大|大|多)"
-    r"|只(?:做了|核查|安排了|有\d)|超支|超概算|超标准|超范围|亏损|不匹配|不相符|不符合|(?<![尚并])未(?!来|必|知|成年)"
+    r"|只(?:做了|核查|安排了|有\d)|超支|超概算|超标准|超范围|亏损|不匹配|不相符|不符合|不善|不佳|不畅|不当|一租了之|(?<![尚并])未(?!来|必|知|成年)"
 )
 # "对指标设置不合理的单位进行指导" acts on a problem; the problem words there name no issue.
 _ISSUE_MODIFIER = re.compile(r"对[^,，;；]{0,30}?的(?:单位|项目|部门|学校|企业|地区|政策|资金|问题|情况)|存在问题的|发现的问题")
@@ -63,7 +63,7 @@ SECTION_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("rectification_measure", re.compile(r"整改措施|^关于")),
     ("rectification", re.compile(r"整改|落实情况|办理情况|结果应用情况")),
     ("issue", re.compile(r"存在(?:的)?(?:主要)?(?:问题|不足|困难)|问题(?:和|与|及)?不足|不足之处|主要问题|困难(?:和|与)?问题|发现的问题|问题分析")),
-    ("recommendation", re.compile(r"建议|对策|意见(?:和|与)?建议|整改意见")),
+    ("recommendation", re.compile(r"建议|对策|意见(?:和|与)?建议|整改意见|^方案[:：]?$")),
     ("measure", re.compile(r"下一步|下步|工作计划|努力方向|工作措施|工作打算|工作思路|今后|工作安排|重点工作|改进措施|工作重点|展望|(?:年度|工作|行动)计划|打算")),
     ("none", re.compile(r"基本情况|开展情况|主要(?:做法|成效|成绩)|工作成效|成效|评价结论|绩效分析|指标分析|产出|效益|概况|做法|情况")),
 )
@@ -101,7 +101,10 @@ def section_kind(headings: list[str]) -> str:
     outer ones; "none" (achievements, descriptions) only when no heading names a kind."""
     found = []
     for heading in reversed(headings):
-        core = re.sub(r"^[(（]?[一二三四五六七八九十\d]{1,3}[)）、.]?", "", heading.strip())[:_HEADING_MAX]
+        core = re.sub(r"^[(（]?[一二三四五六七八九十\d]{1,3}[)）、.]?", "", heading.strip())
+        if len(core) > 2 * _HEADING_MAX:
+            continue  # a lead sentence taken for a heading: its words say little about the section
+        core = core[:_HEADING_MAX]
         if re.search(r"[了已]", core):
             found.append("none")  # "制定了详尽的工作计划": a heading about work done
             continue

@@ -51,6 +51,7 @@ class Sentence:
     lead: bool = False  # the item's first sentence (right after its marker)
     heading: bool = False  # a heading line, not running prose
     appendix: bool = False  # after "附件:": a list of attached files
+    closed_line: bool = False  # a marked one-line paragraph that ends like a sentence
     clauses: list[int] = field(default_factory=list)
 
 
@@ -81,8 +82,24 @@ def split_units(view: NormalizedText, original: str) -> Units:
         # headed items (levels 1-4) govern the paragraphs after them; 一是-items end with theirs
         stack = [i for i in stack if units.items[i].level < 5]
         _Splitter(view.text, gaps, p, units, stack).run(start, end)
+    _unmark_list_points(units)
     _mark_appendix(units)
     return units
+
+
+def _unmark_list_points(units: Units) -> None:
+    """"1.…。" followed by "2.…。" is a list of points, not headings: a marked line that ends like
+    a sentence heads something only when unmarked body text follows it."""
+    sents = units.sentences
+    for k, s in enumerate(sents):
+        if not s.closed_line:
+            continue
+        nxt = next((t for t in sents[k + 1 :] if t.paragraph != s.paragraph), None)
+        if nxt is None or nxt.lead:
+            for t in sents[k:]:
+                if t.paragraph != s.paragraph:
+                    break
+                t.heading = False
 
 
 def _mark_appendix(units: Units) -> None:
@@ -196,6 +213,7 @@ class _Splitter:
         if sents and short and (headed or not closed):
             for s in sents:
                 s.heading = True
+                s.closed_line = headed and closed
 
     def _open_item(self, level: int, start: int, end: int) -> None:
         items = self.units.items
