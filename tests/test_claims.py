@@ -82,3 +82,14 @@ def test_a_document_title_is_no_request() -> None:
 def test_a_record_without_a_number_needs_a_plural() -> None:
     (c,) = _claims("审计提出的管理建议均已落实整改。")
     assert (c.recommendation_count, c.status) == (None, "rectified")
+
+
+def test_batch_with_a_rate_and_a_remainder_is_one_claim() -> None:
+    (c,) = _claims("针对上年重点评价提出的88条建议，各部门已整改80条，整改率90.9%，其余8条正在整改。")
+    assert (c.recommendation_count, c.status) == (88, "in_progress")
+    assert c.text.startswith("针对上年重点评价提出的88条建议")
+
+
+def test_part_of_a_batch_done_is_in_progress() -> None:
+    (c,) = _claims("第0107号建议提出的6条建议，已落实5条。")
+    assert (c.recommendation_count, c.status) == (6, "in_progress")

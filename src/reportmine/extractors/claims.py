@@ -24,7 +24,8 @@ _COUNT = re.compile(
     rf"|(?P<noun2>{_ADVICE})(?:共)?(?P<n2>{_NUM})(?:条|项|个|类)"
 )
 _RECTIFIED = re.compile(
-    r"(?:已|均已|现已)?全部(?:落实)?整改(?:到位|完毕)?|已(?:完成|落实)?整改(?:到位|完毕)?|整改率(?:达到?|为)?100%"
+    r"(?:已|均已|现已)?全部(?:落实)?整改(?:到位|完毕)?|已(?:完成|落实)?整改(?:到位|完毕)?|整改率(?:均)?(?:达到?|为)?100%"
+    r"|已全部办理完毕|办理完毕"
     r"|均(?:已)?得到(?:较好|有效)?(?:的)?落实|已全部(?:采纳|落实)|全部(?:采纳|落实到位)"
 )
 _DONE = re.compile(r"已(?:完成|落实|全部)?整改|整改到位|整改完毕|整改率")
@@ -34,7 +35,11 @@ _REQUIRED = re.compile(
     r"|请.{0,40}(?:整改方案|报送整改情况)"
 )
 # "已完成整改3条" / "列入计划1条": a status with its own count
-_STATUS_COUNT = re.compile(rf"(?P<status>已完成整改|完成整改|已整改|整改到位|列入计划|正在整改|逐步解决)(?P<n>{_NUM})(?:条|项|个)")
+_STATUS_COUNT = re.compile(
+    rf"(?P<status>已完成整改|完成整改|已整改|整改到位|已落实|列入计划|正在整改|逐步解决|正在推进)(?P<n>{_NUM})(?:条|项|个)"
+)
+# "整改率90.3%", "其余10条正在整改": the sentence speaks of the whole batch, not of its parts
+_REMAINDER = re.compile(rf"(?:整改率|落实率)(?:达到?|为)?{_NUM}(?:\.\d+)?%|其余{_NUM}(?:条|项|个)[^,，。；;]{{0,8}}")
 # Replies speak of one proposal ("您的建议已全部采纳"); "该问题" is one problem: neither is an aggregate.
 _SINGLE = re.compile(r"您|你的|所提|本建议|该(?:问题|建议|项)|此项")
 _PLURAL = re.compile(r"均|全部|所有|各项|上述|以上|相关|共")
@@ -97,9 +102,12 @@ def claim_spans(text: str) -> list[ClaimSpan]:
 def _claims_in(text: str, sentences: list[tuple[int, int]], i: int) -> list[ClaimSpan]:
     a, b = sentences[i]
     counted = list(_STATUS_COUNT.finditer(text, a, b))
+    count, start = _subject(text, a, b)
+    partial = len(counted) == 1 and count is not None and (_to_int(counted[0]["n"]) or 0) < count
+    if counted and count is not None and start is not None and (_REMAINDER.search(text, a, b) or partial):
+        return [_summed(text, a, b, counted, count, start)]
     if counted:
         return [_itemised(text, a, m) for m in counted]
-    count, start = _subject(text, a, b)
     request = _REQUIRED.search(text, a, b)
     if request and _in_title(text, a, request.start()):
         request = None  # "《关于…并按要求进行整改的通知》" names a document
@@ -157,8 +165,21 @@ def _subject(text: str, a: int, b: int) -> tuple[int | None, int | None]:
     return None, _clause_start(text, a, a + m.start())
 
 
+def _summed(text: str, a: int, b: int, counted: list[re.Match[str]], total: int, start: int) -> ClaimSpan:
+    """"103条建议，已整改93条，整改率90.3%，其余10条正在整改": one claim about all 103."""
+    done = sum(_to_int(m["n"]) or 0 for m in counted if _status_of(m) == "rectified")
+    open_ = any(_status_of(m) == "in_progress" for m in counted) or re.search(r"其余", text[a:b])
+    status = "rectified" if done >= total and not open_ else "in_progress"
+    end = max([m.end() for m in counted] + [m.end() for m in _REMAINDER.finditer(text, a, b)])
+    return ClaimSpan(start, end, total, status)
+
+
+def _status_of(m: re.Match[str]) -> str:
+    return "in_progress" if m["status"] in ("列入计划", "正在整改", "逐步解决", "正在推进") else "rectified"
+
+
 def _itemised(text: str, a: int, m: re.Match[str]) -> ClaimSpan:
-    status = "in_progress" if m["status"] in ("列入计划", "正在整改", "逐步解决") else "rectified"
+    status = _status_of(m)
     return ClaimSpan(_clause_start(text, a, m.start()), m.end(), _to_int(m["n"]), status)
 
 
