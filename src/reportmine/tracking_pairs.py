@@ -74,13 +74,23 @@ def later(ev: dict[str, Any], item: dict[str, Any]) -> bool:
 
 
 def _title_pairs(docs: dict[str, dict[str, Any]], heads: dict[str, str], has_items: set[str]) -> Iterable[Pair]:
+    """A later document that cites an earlier one's title. Titles repeat across regions (关于
+    加强预算绩效管理的建议 is proposed everywhere), so a cited title is looked up with the citing
+    document's region; a title held by one document only needs no region to agree."""
     by_title: dict[str, list[str]] = defaultdict(list)
+    by_place: dict[tuple[str, str | None], list[str]] = defaultdict(list)
     for d in docs.values():
         if d["title"] and d["id"] in has_items:
-            by_title[norm_title(d["title"])].append(d["id"])
+            key = norm_title(d["title"])
+            by_title[key].append(d["id"])
+            by_place[(key, region_key(d["region"]))].append(d["id"])
     for ev_id, head in heads.items():
+        place = region_key(docs[ev_id]["region"])
         for title in _TITLE_REF.findall(head):
-            for target in by_title.get(norm_title(title), []):
+            key = norm_title(title)
+            everywhere = by_title.get(key, [])
+            targets = everywhere if len(everywhere) == 1 else by_place.get((key, place), []) + by_place.get((key, None), [])
+            for target in targets:
                 if target != ev_id and later(docs[ev_id], docs[target]):
                     yield Pair(target, ev_id, "answers", f"cites 《{title}》")
 
