@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from ..document import Document, Span, Statement
 from ..normalize import NormalizedText, normalize
-from ..segmentation import token_spans
+from ..segmentation import segment
 from . import claims, classify, cues
 from .units import Sentence, Units, split_units
 
@@ -79,16 +79,16 @@ def find_statements(document: Document, view: NormalizedText) -> list[Statement]
 
 def _clause_features(document: Document, text: str, units: Units, contexts: Sequence[Context]) -> list[list[str]]:
     """Features of every clause from one jieba pass over the whole text."""
-    spans = token_spans(text)
-    starts = [a for a, _ in spans]
+    seg = segment(text)  # cached: the search index reuses the same cut of this text
+    starts, ends = seg.starts, seg.ends
     out = []
     for c in units.clauses:
         lo = bisect.bisect_left(starts, c.start)
         words = []
-        for a, b in spans[lo:]:
-            if a >= c.end:
+        for i in range(lo, len(starts)):
+            if starts[i] >= c.end:
                 break
-            words.append(text[a : min(b, c.end)])
+            words.append(text[starts[i] : min(ends[i], c.end)])
         out.append(classify.featurize(c.text, words, context_tokens(document, contexts[c.sentence])))
     return out
 
