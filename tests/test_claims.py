@@ -62,17 +62,17 @@ def test_tally_with_category_breakdown() -> None:
     (t,) = _tallies("共提出问题31个、建议40条，其中预算资金管理类12条、政策制度完善类8条、业务管理改进类20条。")
     assert (t.issues, t.recommendations) == (31, 40)
     assert t.by_category == {"budget": 12, "policy": 8, "management": 20}
-    assert t.consistent is True
+    assert t.parts_add_up is True
 
 
 def test_tally_that_does_not_add_up() -> None:
     (t,) = _tallies("形成建议30条，包括预算优化10项、政策修订5项、业务管理改进12项。")
-    assert t.consistent is False
+    assert t.parts_add_up is False
 
 
 def test_bare_counts_have_no_breakdown() -> None:
     (t,) = _tallies("本次试点共计提出57个问题，63条建议。")
-    assert (t.issues, t.recommendations, t.by_category, t.consistent) == (57, 63, {}, None)
+    assert (t.issues, t.recommendations, t.by_category, t.parts_add_up) == (57, 63, {}, None)
 
 
 def test_a_document_title_is_no_request() -> None:

@@ -49,3 +49,11 @@ def test_db_from_environment(cli_runner: CliRunner, tmp_path: Path, sample_dir: 
     result = cli_runner.invoke(main, ["ingest", str(sample_dir / "reply_demo.txt"), "--quiet"],
                                env={"REPORTMINE_DB": str(db)}, catch_exceptions=False)
     assert result.exit_code == 0 and db.exists()
+
+
+def test_extract_reports_stated_tallies_against_found_statements(cli_runner: CliRunner, sample_dir: Path) -> None:
+    out = json.loads(cli_runner.invoke(main, ["extract", str(sample_dir / "work_report_demo.txt"), "--json"],
+                                       catch_exceptions=False).output)
+    tally = out["tallies"][0]
+    assert tally["issues"] == 41 and tally["recommendations"] == 57
+    assert tally["found"]["issues"] == sum(1 for s in out["statements"] if s["kind"] == "issue")

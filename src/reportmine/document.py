@@ -130,6 +130,25 @@ class RectificationClaim:
     status: str  # rectified, in_progress, required
 
 
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """Counts a report states — problems found, recommendations made (提出94个问题,102条建议) —
+    and their split by category (25项预算… + 36项政策… + 103项业务管理…)."""
+
+    span: Span
+    text: str
+    issues: int | None = None
+    recommendations: int | None = None
+    by_category: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def parts_add_up(self) -> bool | None:
+        """Whether the category parts sum to the stated total (None when nothing to check)."""
+        if not self.by_category or self.recommendations is None:
+            return None
+        return sum(self.by_category.values()) == self.recommendations
+
+
 @dataclass(slots=True)
 class Extraction:
     """Everything the extractors found in one document."""
@@ -139,6 +158,7 @@ class Extraction:
     checks: list[Check] = field(default_factory=list)
     statements: list[Statement] = field(default_factory=list)
     claims: list[RectificationClaim] = field(default_factory=list)
+    tallies: list[Tally] = field(default_factory=list)
 
 
 def to_jsonable(value: Any) -> Any:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .document import Document, Extraction, to_jsonable
+from .document import Document, Extraction, Tally, to_jsonable
 from .extractors import checks, claims, figures, statements, structure
 from .normalize import normalize
 from .readers import read_document
@@ -53,6 +53,7 @@ def _extract(document: Document, view: Any, options: ExtractOptions) -> Extracti
     if options.statements:
         result.statements = statements.find_statements(document, view)
         result.claims = claims.find_claims(document, view, result.statements)
+        result.tallies = claims.find_tallies(document, view)
     return result
 
 
@@ -71,6 +72,7 @@ def to_annotation(extraction: Extraction, with_text: bool = False) -> dict[str, 
         "checks": [_compact(to_jsonable(c)) for c in extraction.checks],
         "statements": [_compact(to_jsonable(s)) for s in extraction.statements],
         "rectification_claims": [to_jsonable(c) for c in extraction.claims],
+        "tallies": [_tally_json(t, extraction) for t in extraction.tallies],
         "warnings": list(doc.warnings),
     }
     if doc.parent_id:
@@ -86,6 +88,21 @@ def extractions_to_json(extractions: list[Extraction], with_text: bool = False) 
     if len(extractions) == 1 and not extractions[0].document.parent_id:
         return to_annotation(extractions[0], with_text)
     return {"parts": [to_annotation(e, with_text) for e in extractions]}
+
+
+def _tally_json(tally: Tally, extraction: Extraction) -> dict[str, Any]:
+    """A stated count set against the statements actually found in the document."""
+    found = {kind: [s for s in extraction.statements if s.kind == kind] for kind in ("issue", "recommendation")}
+    return {
+        **to_jsonable(tally),
+        "parts_add_up": tally.parts_add_up,
+        "found": {
+            "issues": len(found["issue"]),
+            "recommendations": len(found["recommendation"]),
+            "recommendations_by_category": {c: sum(1 for s in found["recommendation"] if s.category == c)
+                                            for c in ("budget", "policy", "management")},
+        },
+    }
 
 
 def _compact(item: dict[str, Any]) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import cn2an
 
-from ..document import Document, RectificationClaim, Span, Statement
+from ..document import Document, RectificationClaim, Span, Statement, Tally
 from ..normalize import NormalizedText
 
 _NUM = r"(?:\d+|[零一二两三四五六七八九十百千]+)"
@@ -51,24 +51,6 @@ _PART_KINDS = (
     ("budget", re.compile(r"预算|资金|经费|成本")),
     ("management", re.compile(r"管理|业务")),
 )
-
-
-@dataclass(frozen=True, slots=True)
-class AdviceTally:
-    """Counts a report states: problems found, recommendations made, and their split by category."""
-
-    span: Span
-    text: str
-    issues: int | None = None
-    recommendations: int | None = None
-    by_category: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def consistent(self) -> bool | None:
-        """Whether the category parts add up to the stated total (None when nothing to check)."""
-        if not self.by_category or self.recommendations is None:
-            return None
-        return sum(self.by_category.values()) == self.recommendations
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,7 +179,7 @@ def _to_int(s: str) -> int | None:
         return None
 
 
-def find_tallies(document: Document, view: NormalizedText) -> list[AdviceTally]:
+def find_tallies(document: Document, view: NormalizedText) -> list[Tally]:
     """Sentences that count problems and recommendations (``提出94个问题,102条建议``), with a
     category split when one is given (``25项预算…、36项政策…、103项业务管理…``)."""
     text = view.text
@@ -215,7 +197,7 @@ def find_tallies(document: Document, view: NormalizedText) -> list[AdviceTally]:
             continue
         parts = _category_parts(text, a, b)
         o_start, o_end = view.to_original(a, b)
-        out.append(AdviceTally(Span(o_start, o_end), document.text[o_start:o_end], issues, recs, parts))
+        out.append(Tally(Span(o_start, o_end), document.text[o_start:o_end], issues, recs, parts))
     return out
 
 
