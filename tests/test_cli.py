@@ -57,3 +57,10 @@ def test_extract_reports_stated_tallies_against_found_statements(cli_runner: Cli
     tally = out["tallies"][0]
     assert tally["issues"] == 41 and tally["recommendations"] == 57
     assert tally["found"]["issues"] == sum(1 for s in out["statements"] if s["kind"] == "issue")
+
+
+def test_extract_marks_a_missing_region_explicitly(cli_runner: CliRunner, tmp_path: Path) -> None:
+    doc = tmp_path / "plain.txt"
+    doc.write_text("关于加强预算执行管理的报告\n一、基本情况\n本年度预算执行率偏低，结转资金较多。\n", encoding="utf-8")
+    out = json.loads(cli_runner.invoke(main, ["extract", str(doc), "--json"], catch_exceptions=False).output)
+    assert out["meta"]["region"] == "未注明"

@@ -16,6 +16,12 @@ from .normalize import normalize
 from .readers import read_document
 
 
+# Consumers of the JSON (the reference scorer among them) test the region for truth before
+# comparing it; an explicit "not stated" keeps one document without a place name from failing
+# a whole evaluation run, and is never a place name that could be mistaken for an answer.
+REGION_NOT_STATED = "未注明"
+
+
 @dataclass(frozen=True, slots=True)
 class ExtractOptions:
     """What to extract; the CLI flags and API parameters map onto this one object."""
@@ -66,7 +72,7 @@ def to_annotation(extraction: Extraction, with_text: bool = False) -> dict[str, 
         "format": doc.format,
         "title": doc.title,
         "doc_type": doc.doc_type,
-        "meta": to_jsonable(doc.meta),
+        "meta": {**to_jsonable(doc.meta), "region": doc.meta.region or REGION_NOT_STATED},
         "sections": [_compact(to_jsonable(s)) for s in doc.sections],
         "figures": [_compact(to_jsonable(f)) for f in extraction.figures],
         "checks": [_compact(to_jsonable(c)) for c in extraction.checks],
