@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from reportmine.cli import main
@@ -64,3 +65,18 @@ def test_extract_marks_a_missing_region_explicitly(cli_runner: CliRunner, tmp_pa
     doc.write_text("关于加强预算执行管理的报告\n一、基本情况\n本年度预算执行率偏低，结转资金较多。\n", encoding="utf-8")
     out = json.loads(cli_runner.invoke(main, ["extract", str(doc), "--json"], catch_exceptions=False).output)
     assert out["meta"]["region"] == "未注明"
+
+
+def test_an_extractor_bug_costs_only_its_own_output(cli_runner: CliRunner, sample_dir: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from reportmine.extractors import statements
+
+    def broken(*_args: object) -> list[object]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(statements, "find_statements", broken)
+    result = cli_runner.invoke(main, ["extract", str(sample_dir / "work_report_demo.txt"), "--json"],
+                               catch_exceptions=False)
+    out = json.loads(result.output)
+    assert out["figures"] and out["statements"] == []
+    assert any("statements failed" in w for w in out["warnings"])

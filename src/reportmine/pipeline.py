@@ -6,14 +6,19 @@ no database. A compilation (several reports in one file) yields one Extraction p
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from .document import Document, Extraction, Tally, to_jsonable
 from .extractors import checks, claims, figures, statements, structure
 from .normalize import normalize
 from .readers import read_document
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 # Consumers of the JSON (the reference scorer among them) test the region for truth before
@@ -31,10 +36,15 @@ class ExtractOptions:
 
 
 def extract_document(document: Document, options: ExtractOptions = ExtractOptions()) -> list[Extraction]:
-    """Structure, figures, checks, statements and claims for one document (or each of its parts)."""
+    """Structure, figures, checks, statements and claims for one document (or each of its parts).
+
+    A bug in one extractor costs only that extractor's output for that document: it is logged,
+    named in ``document.warnings``, and the other stages still run (a batch of thousands must
+    not lose a document's figures to a statement-splitting bug).
+    """
     view = normalize(document.text)
-    structure.annotate(document, view)
-    parts = structure.split_compilation(document)
+    _stage(document, "structure", structure.annotate, document, view)
+    parts = _stage(document, "compilation split", structure.split_compilation, document) or []
     if parts:
         return [_extract_part(part, options) for part in parts]
     return [_extract(document, view, options)]
@@ -47,20 +57,29 @@ def extract_file(path: str | Path, options: ExtractOptions = ExtractOptions()) -
 
 def _extract_part(part: Document, options: ExtractOptions) -> Extraction:
     view = normalize(part.text)
-    structure.annotate(part, view)
+    _stage(part, "structure", structure.annotate, part, view)
     return _extract(part, view, options)
 
 
 def _extract(document: Document, view: Any, options: ExtractOptions) -> Extraction:
     result = Extraction(document)
     if options.figures:
-        result.figures = figures.find_figures(document, view)
-        result.checks = checks.check_figures(document, view, result.figures)
+        result.figures = _stage(document, "figures", figures.find_figures, document, view) or []
+        result.checks = _stage(document, "checks", checks.check_figures, document, view, result.figures) or []
     if options.statements:
-        result.statements = statements.find_statements(document, view)
-        result.claims = claims.find_claims(document, view, result.statements)
-        result.tallies = claims.find_tallies(document, view)
+        result.statements = _stage(document, "statements", statements.find_statements, document, view) or []
+        result.claims = _stage(document, "claims", claims.find_claims, document, view, result.statements) or []
+        result.tallies = _stage(document, "tallies", claims.find_tallies, document, view) or []
     return result
+
+
+def _stage(document: Document, name: str, func: Callable[..., T], *args: Any) -> T | None:
+    try:
+        return func(*args)
+    except Exception as exc:  # an extractor bug: recorded on the document, never silent
+        log.exception("%s failed on %s", name, document.source)
+        document.warnings.append(f"{name} failed ({type(exc).__name__}: {exc}); its results are missing")
+        return None
 
 
 def to_annotation(extraction: Extraction, with_text: bool = False) -> dict[str, Any]:
