@@ -72,6 +72,14 @@ def test_totals_follow_a_write_from_another_connection(filled: Store) -> None:
     assert after["statements"] == len(filled.statements(kind="issue", region="西岭", limit=1000).rows)
 
 
+def test_total_is_right_on_every_page_and_past_the_end(filled: Store) -> None:
+    n = len(filled.statements(limit=1000).rows)
+    for offset in (0, 5, n - 3, n, n + 10):
+        page = filled.statements(limit=5, offset=offset)
+        assert page.total == n and len(page.rows) == max(0, min(5, n - offset)), offset
+    assert filled.statements(region="不存在", limit=5).total == 0
+
+
 def test_generation_changes_with_writes_only(filled: Store) -> None:
     token = filled.generation()
     filled.documents(limit=5)
@@ -161,7 +169,7 @@ def test_a_store_from_before_the_listing_indexes_migrates(tmp_path: Path) -> Non
     store = Store(path)
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     indexes = {r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert {"documents_listing", "documents_source", "figures_doc_start", "statements_doc_start"} <= indexes
+    assert {"documents_listing", "documents_source", "figures_doc_items", "statements_doc_items"} <= indexes
     assert store.generation()
     _fill(store, 2)
     assert store.documents(limit=1).total == 2
