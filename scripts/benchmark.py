@@ -1,6 +1,6 @@
 """Speed and memory figures for reportmine. Prints numbers; asserts nothing (not a test).
 
-usage: python scripts/benchmark.py [--docs 1000] [--only ingest,pdf,memory,extractors]
+usage: python scripts/benchmark.py [--docs 1000] [--only ingest,pdf,memory,extractors,linking]
 
 Sections:
   baseline+ingest  text ingest vs. reading + jieba-segmenting the same text in one process,
@@ -9,6 +9,10 @@ Sections:
   pdf              PDF pages/s: reportmine's reader vs. pdfplumber extract_text on the same files
   memory           peak RSS of an ingest as the corpus grows (it must stay flat)
   extractors       figures/s and statements classified/s
+  audit            self-evaluation audits per second
+  linking          recommendation-register relink time for stores of 1,000 / 5,000 / 10,000 documents
+                   (copies of the samples with their own regions, years and proposal numbers, so
+                   every copy holds its own evaluation/rectification, proposal/reply/report pairs)
 The corpus is generated from the project's own samples (corpora/samples), each copy made unique.
 """
 
@@ -199,10 +203,141 @@ def section_extractors() -> None:
     print(f"  statements  {found / secs:10.0f} statements/s  {chars / secs / 1e6:6.2f} MB chars/s")
 
 
+def _sample_extractions() -> list:
+    """The samples' extractions (compilations left out: their parts hang off a parent)."""
+    from reportmine.pipeline import extract_file
+
+    out = []
+    for path in SAMPLES:
+        extractions = extract_file(path, ExtractOptions(figures=False))
+        if len(extractions) == 1 and not extractions[0].document.parent_id:
+            out.append(extractions[0])
+    return out
+
+
+def _region_cores(extractions: list) -> list[str]:
+    import re
+
+    cores = set()
+    for ex in extractions:
+        for unit in re.findall(r".+?(?:自治区|自治州|自治县|省|市|州|县|区)", ex.document.meta.region or ""):
+            core = re.sub(r"(?:自治区|自治州|自治县|省|市|州|县|区)$", "", unit)
+            if len(core) >= 2:
+                cores.add(core)
+    return sorted(cores, key=len, reverse=True)
+
+
+def _synthetic_copy(extractions: list, cores: list[str], k: int) -> list:
+    """Copy ``k`` of the sample set: every region name, year and proposal number replaced by one
+    of the same length, so every span (sections, statements, claims) stays valid."""
+    import dataclasses
+    import hashlib
+    import re
+
+    from reportmine.document import (
+        Extraction,
+        Meta,
+        RectificationClaim,
+        Section,
+        Statement,
+    )
+
+    rng = random.Random(k)
+    pool = "安宁平阳和兴泰丰嘉禾永定长乐清河云溪松柏梅竹兰桂枫桐石岩金银玉翠碧青白红黄绿明光华盛昌隆恒远达通"
+    names = {c: "".join(rng.choice(pool) for _ in c) for c in cores}
+    shift = k % 5
+    numbers: dict[str, str] = {}
+    for ex in extractions:
+        number = ex.document.meta.proposal_no
+        digits = re.sub(r"\D", "", number or "")
+        if digits and digits not in numbers:
+            numbers[digits] = f"{(int(digits) + 7 * k) % 10 ** len(digits):0{len(digits)}d}"
+
+    def swap(text: str | None) -> str | None:
+        if not text:
+            return text
+        for old, new in names.items():
+            text = text.replace(old, new)
+        text = re.sub(r"(?<!\d)20([0-3]\d)(?!\d)", lambda m: str(2000 + int(m.group(1)) + shift), text)
+        for old, new in numbers.items():
+            text = re.sub(rf"(第\s*|[A-Z]{{2}}){old}(?=\s*号|\D)", lambda m, new=new: m.group(1) + new, text)
+        return text
+
+    out = []
+    for ex in extractions:
+        d = ex.document
+        text = swap(d.text)
+        assert text is not None and len(text) == len(d.text)
+        m = d.meta
+        number = m.proposal_no
+        for old, new in numbers.items():
+            number = number.replace(old, new) if number else number
+        meta = Meta(swap(m.region), m.year + shift if m.year else None, swap(m.issuer), swap(m.date), number,
+                    m.delegate)
+        doc = dataclasses.replace(
+            d, id=hashlib.sha256(f"{k}|{d.id}".encode()).hexdigest(), source=f"copy{k:05d}/{d.source}", text=text,
+            title=swap(d.title) or "", meta=meta, pages=[],
+            sections=[Section(swap(s.heading) or "", s.level, s.numbering, s.span, s.heading_span) for s in d.sections])
+        statements = [Statement(st.span, text[st.span.start:st.span.end], st.kind, st.category, st.confidence,
+                                swap(st.section) or "") for st in ex.statements]
+        claims = [RectificationClaim(c.span, text[c.span.start:c.span.end], c.recommendation_count, c.status)
+                  for c in ex.claims]
+        out.append(Extraction(doc, statements=statements, claims=claims))
+    return out
+
+
+def section_linking(n: int) -> None:
+    """Relink time as the store grows: documents are paired first, so it should grow linearly."""
+    from reportmine import tracking
+
+    samples = _sample_extractions()
+    cores = _region_cores(samples)
+    sizes = [s for s in (1000, 5000, 10000) if s <= max(n, 1000)]
+    print(f"== register relink ({len(samples)} sample documents per copy, {os.cpu_count()} cores)")
+    first = None
+    for size in sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            store = Store(Path(tmp) / "link.db")
+            t0 = time.perf_counter()
+            copies = (size + len(samples) - 1) // len(samples)
+            added = 0
+            for k in range(copies):
+                batch = _synthetic_copy(samples, cores, k)[: size - added]
+                store.add(batch)
+                added += len(batch)
+            build = time.perf_counter() - t0
+            t0, c0 = time.perf_counter(), time.process_time()
+            summary = tracking.relink(store)
+            secs, cpu = time.perf_counter() - t0, time.process_time() - c0
+            first = first or cpu / size  # CPU time: other processes on a shared machine inflate wall time
+            print(f"  {added:6d} docs: relink {secs:7.1f}s wall, {cpu:7.1f}s CPU ({added / cpu:5.0f} docs per CPU s, "
+                  f"{cpu / size / first:4.2f}x the per-document CPU time at {sizes[0]}); {summary.items} items, "
+                  f"{summary.links} links, {summary.suggestions} suggestions; store built in {build:.0f}s")
+            store.close()
+
+
+def section_audit() -> None:
+    """Audit throughput: reports/s for the depth audit alone (extraction done beforehand)."""
+    from reportmine.audit import audit
+    from reportmine.pipeline import extract_document
+    from reportmine.readers import read_document
+
+    paths = sorted((REPO / "corpora" / "samples" / "self_evaluation").glob("*.txt"))
+    extractions = [extract_document(read_document(p))[0] for p in paths]
+    rounds = max(1, 200 // len(extractions))
+    t0 = time.perf_counter()
+    for _ in range(rounds):
+        for ex in extractions:
+            audit(ex)
+    secs = time.perf_counter() - t0
+    print(f"== audit on {len(extractions)} self-evaluations x {rounds}")
+    print(f"  audit alone   {rounds * len(extractions) / secs:8.1f} reports/s")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=1000)
-    parser.add_argument("--only", default="ingest,formats,pdf,memory,extractors")
+    parser.add_argument("--only", default="ingest,formats,pdf,memory,extractors,audit")
     args = parser.parse_args()
     sections = set(args.only.split(","))
     if not SAMPLES:
@@ -217,6 +352,10 @@ def main() -> None:
         section_memory(args.docs)
     if "extractors" in sections:
         section_extractors()
+    if "audit" in sections:
+        section_audit()
+    if "linking" in sections:
+        section_linking(args.docs)
     print(f"(benchmark process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
 
 
