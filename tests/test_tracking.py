@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from reportmine import tracking
-from reportmine.document import Document, Extraction, Meta, RectificationClaim, Span, Statement
+from reportmine.document import (
+    Document,
+    Extraction,
+    Meta,
+    RectificationClaim,
+    Span,
+    Statement,
+)
 from reportmine.errors import InvalidRequest, NotFound
 from reportmine.store import Store
 

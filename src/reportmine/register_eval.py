@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from . import tracking
+from .errors import NotFound
 from .ingest import ingest
 from .store import Store
 
@@ -92,7 +93,8 @@ def score_register(store: Store, gold: list[dict[str, Any]]) -> RegisterScore:
 
 
 def _rest(store: Store) -> list[dict[str, Any]]:
-    out, offset = [], 1000
+    out: list[dict[str, Any]] = []
+    offset = 1000
     while True:
         page = tracking.recommendations(store, kind=None, limit=1000, offset=offset)
         if not page:
@@ -121,22 +123,18 @@ def _evidence_spans(text: str, needles: list[str]) -> list[tuple[int, int]]:
 
 
 def _text(store: Store, texts: dict[str, str], doc: str) -> str:
+    """A document's text by source name; empty when the gold names a document not ingested."""
     if doc not in texts:
         try:
             texts[doc] = store.document_text(store.document(doc)["id"])
-        except Exception:
+        except NotFound:
             texts[doc] = ""
     return texts[doc]
 
 
 def _span(store: Store, texts: dict[str, str], by_doc: dict[str, list[dict[str, Any]]], doc: str,
           needle: str) -> tuple[int, int] | None:
-    if doc not in texts:
-        try:
-            texts[doc] = store.document_text(store.document(doc)["id"])
-        except Exception:
-            texts[doc] = ""
-    i = texts[doc].find(needle)
+    i = _text(store, texts, doc).find(needle)
     return (i, i + len(needle)) if i >= 0 else None
 
 

@@ -38,11 +38,25 @@ import numpy as np
 from .errors import InvalidRequest
 from .normalize import normalize
 from .store import Store
-from .tracking_match import WITHIN_BLOCK, Candidate, Vectoriser, assign_blocks, best_in_block, best_units
+from .tracking_match import (
+    WITHIN_BLOCK,
+    Candidate,
+    Vectoriser,
+    assign_blocks,
+    best_in_block,
+    best_units,
+)
 from .tracking_pairs import Pair, document_pairs, norm_number
-from .tracking_status import CLASS_STATUS, Mention, block_status, evidence_status, mentions, reply_class
+from .tracking_status import (
+    CLASS_STATUS,
+    Mention,
+    block_status,
+    evidence_status,
+    mentions,
+    reply_class,
+)
 from .tracking_status import status_of as _status_of
-from .tracking_text import DocView, Unit, build_view
+from .tracking_text import DocView, build_view
 
 log = logging.getLogger(__name__)
 
@@ -290,7 +304,7 @@ class _Builder:
         for members in heads.values():
             c = cands[members[0]]
             if len(members) == 1 and c is not None:
-                cands[members[0]] = dataclasses.replace(c, score=max(c.score, c.block_sim))
+                cands[members[0]] = dataclasses.replace(c, score=max(c.score, c.block_sim), headline=True)
         return cands
 
     def _item_groups(self, doc_id: str, items: list[dict[str, Any]], vec: Vectoriser) -> tuple[list[str], list[str], Any]:
@@ -307,7 +321,7 @@ class _Builder:
 
     def _fit_sentences(self, ev_ids: list[str]) -> list[str]:
         step = max(1, len(ev_ids) // FIT_DOCS)
-        out = []
+        out: list[str] = []
         for ev_id in ev_ids[::step]:
             text = normalize(self.text(ev_id)).text
             out.extend(s for s in re.split(r"[。；;！？!?\n]", text) if s.strip())
@@ -358,9 +372,9 @@ class _Builder:
                 # A link shows the whole sentence; a topic clause, the paragraph it opens.
                 vstart, vend = (unit.vstart, unit.vend) if unit.topic else dv.sentence_spans[unit.sentence]
                 focus = (vstart, vend) if unit.topic else (unit.vstart, unit.vend)
-                if pair.kind == "answers" and cand.unit_sim < WITHIN_BLOCK:
-                    # No sentence of the answering section restates this point (a headline such
-                    # as 强化资产管理): the section's concluding result line answers it.
+                if pair.kind == "answers" and (cand.unit_sim < WITHIN_BLOCK or cand.headline):
+                    # A headline (（四）强化资产管理) or a point no sentence of the answering section
+                    # restates: the section's concluding result line answers it.
                     result = _result_sentence(dv, found, unit.block)
                     if result is not None:
                         vstart, vend = focus = result
@@ -395,8 +409,8 @@ class _Builder:
                         batch: tuple[int, int] | None, pair: Pair) -> list[dict[str, Any]]:
         """A report-wide deadline is answered by the whole rectification report: its batch line
         when it has one, else the status of every answer section (all done: rectified)."""
-        answer_status = [block_status(dv, found, b.vend - 1, b.vend) for b in dv.blocks if b.kind == "answer"]
-        answer_status = [m for m in answer_status if m is not None]
+        answer_status = [m for m in (block_status(dv, found, b.vend - 1, b.vend) for b in dv.blocks
+                                     if b.kind == "answer") if m is not None]
         first_result = next((r for r in (_result_sentence(dv, found, i) for i, b in enumerate(dv.blocks)
                                          if b.kind == "answer") if r), None)
         if batch is not None:

@@ -35,6 +35,7 @@ class Candidate:
     block_rank: int  # 0 when the unit's block is the item's most similar block
     item_block_sim: float = 0.0  # the item alone against the unit's block
     anchored: bool = False  # the unit stands where the document names the item's document
+    headline: bool = False  # the item is the one recommendation its group's heading states
 
 
 class Vectoriser:

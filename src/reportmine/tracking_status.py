@@ -15,17 +15,17 @@ from .tracking_text import DocView
 
 # Most cautious first: when one passage says both, the caveat is what is still open.
 _PATTERNS: list[tuple[str, str]] = [
-    ("not_rectified",
+    ("not_rectified", (
      r"C类|暂不具备|不具备.{0,4}条件|留作参考|作为参考|暂未整改|尚未整改|未采纳|无法解决|难以落实"
-     r"|暂未(?:调整|实施|开展|落实|出台|解决)|依据现行规定|没有根本解决|(?:仍|依然|仍然)(?:不高|不足|较弱|偏高|薄弱|存在|没有)"),
-    ("in_progress",
+     r"|暂未(?:调整|实施|开展|落实|出台|解决)|依据现行规定|没有根本解决|(?:仍|依然|仍然)(?:不高|不足|较弱|偏高|薄弱|存在|没有)")),
+    ("in_progress", (
      r"正在整改|整改中|逐步(?:解决|落实|推进|到位)|分步(?:解决|实施|推进)|分两年|列入.{0,12}计划|纳入.{0,12}计划"
      r"|部分完成|部分整改|部分落实|尚未完成|仍未完成|仍有差距|尚未开展|尚未全部|暂未整合|持续推进|推进中"
      r"|正在(?:研究|修订|起草|征求|协调|推进|核实|制定|办理|实施|建设)|正会同|已启动|已起草|征求意见稿?"
-     r"|拟(?:于|在|将|结合|对|从|按)|计划(?:于|在|分|到)|预计(?:于|在)?\s*20\d\d|将于|力争|B类"),
-    ("rectified",
+     r"|拟(?:于|在|将|结合|对|从|按)|计划(?:于|在|分|到)|预计(?:于|在)?\s*20\d\d|将于|力争|B类")),
+    ("rectified", (
      r"已完成整改|已整改|整改到位|整改完毕|已全部整改|全部(?:落实|整改)|已落实|已采纳|采纳并落实|已全部采纳|已解决"
-     r"|均得到.{0,4}落实|整改率达100%|办理完毕|A类|已全部(?:收回|拨付|支付|公开|登记|完成|追回|下线)|已完成"),
+     r"|均得到.{0,4}落实|整改率达100%|办理完毕|A类|已全部(?:收回|拨付|支付|公开|登记|完成|追回|下线)|已完成")),
 ]
 # Words of accomplishment without a status word: weaker evidence, read only when no status
 # phrase is near (我局已于2023年4月印发…, 区政府门户网站专栏已于2024年3月上线).
@@ -93,8 +93,8 @@ def evidence_status(dv: DocView, found: list[Mention], focus: tuple[int, int], b
     s0, s1 = dv.sentence_spans[si][0], max(vend, dv.sentence_spans[si][1])
     inside = [m for m in found if s0 <= m.vstart < s1]
     if inside:
-        m = min(inside, key=lambda m: (m.vstart < vstart, abs(m.vstart - vstart)))
-        return m.status, [m.word]
+        near = min(inside, key=lambda m: (m.vstart < vstart, abs(m.vstart - vstart)))
+        return near.status, [near.word]
     answer = block >= 0 and dv.blocks[block].kind == "answer"
     reply = dv.doc["doc_type"] == "proposal_reply"
     if answer:
