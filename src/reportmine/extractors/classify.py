@@ -74,18 +74,30 @@ class FeatureSpace:
         return cls({f: i for i, f in enumerate(kept)}, idf)
 
     def transform(self, docs: Sequence[Sequence[str]]) -> sparse.csr_matrix:
-        """Rows of sublinear-tf * idf weights, each scaled to unit length (vectorised: the
-        per-feature Python work is one dict lookup)."""
+        """Rows of sublinear-tf * idf weights, each scaled to unit length."""
+        return self.weigh(self.counts(docs))
+
+    def counts(self, docs: Sequence[Sequence[str]]) -> sparse.csr_matrix:
+        """Raw feature counts, one row per document, indices sorted (vectorised: the
+        per-feature Python work is one dict lookup). Counts add up: the counts of texts made
+        of several clauses are sums of the clauses' rows, with no features rebuilt."""
         get = self.vocabulary.get
-        rows: list[int] = []
         cols: list[int] = []
-        for r, feats in enumerate(docs):
-            js = [j for j in map(get, feats) if j is not None]
-            cols.extend(js)
-            rows.extend([r] * len(js))
-        shape = (len(docs), len(self.idf))
-        m = sparse.csr_matrix((np.ones(len(cols)), (rows, cols)), shape=shape, dtype=np.float64)
+        indptr = [0]
+        for feats in docs:
+            cols += [j for j in map(get, feats) if j is not None]
+            indptr.append(len(cols))
+        m = sparse.csr_matrix(
+            (np.ones(len(cols)), np.array(cols, dtype=np.int32), np.array(indptr, dtype=np.int32)),
+            shape=(len(docs), len(self.idf)),
+        )
         m.sum_duplicates()
+        return m
+
+    def weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
+        """Sublinear tf * idf of a canonical count matrix (sorted indices, no duplicates), each
+        row scaled to unit length; row by row, so stacking rows changes no value."""
+        m = counts.copy()
         m.data = (1.0 + np.log(m.data)) * self.idf[m.indices]
         norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
         norms[norms == 0] = 1.0

@@ -16,6 +16,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from scipy import sparse
+
 from ..document import Document, Span, Statement
 from ..normalize import NormalizedText, normalize
 from ..segmentation import segment
@@ -65,14 +67,16 @@ def find_statements(document: Document, view: NormalizedText) -> list[Statement]
         return []
     contexts = sentence_contexts(document, view, units)
     features = _clause_features(document, view.text, units, contexts)
-    judged = judge_clauses(units, contexts, features, view.text)
+    models = classify.get_models()
+    counts = models.space.counts(features) if models is not None else None
+    judged = judge_clauses(units, contexts, features, view.text, counts)
     groups = [g for s in range(len(units.sentences)) for g in _group_sentence(units, judged, s)]
     groups += _pattern_groups(units, view.text, contexts)
     groups = _dedupe(groups)
     groups = _widen_to_claims(units, view.text, groups)
     groups = [g for g in groups if _keep(units, units.sentences[g.sentence], g)]
     groups = _merge_measure_bodies(units, groups)
-    _set_categories(groups, units, features, judged)
+    _set_categories(groups, units, counts)
     groups = _drop_elaborations(units, groups)
     return [_statement(document, view, g, contexts[g.sentence]) for g in groups]
 
@@ -179,17 +183,17 @@ def _own_headings(units: Units, sentence: int) -> list[str]:
 
 
 def judge_clauses(
-    units: Units, contexts: Sequence[Context], features: list[list[str]], text: str = ""
+    units: Units, contexts: Sequence[Context], features: list[list[str]], text: str = "",
+    counts: sparse.csr_matrix | None = None,
 ) -> list[Judged]:
     """Kind, confidence and category probabilities for every clause.
 
     Model log-probabilities (clause, and half-weighted sentence) plus the section prior plus cue
     bonuses. A kind foreign to the section (a measure among achievements, a recommendation in a
     plan) needs its own cue word: the model alone cannot tell "加大宣传力度" done from planned.
+    ``counts`` are the clauses' feature counts (``FeatureSpace.counts(features)``) if made already.
     """
-    sent_features = [[f for c in s.clauses for f in features[c]] for s in units.sentences]
-    scores = classify.score_features(features + sent_features)
-    n = len(units.clauses)
+    scores = _clause_scores(units, features, counts)
     out = []
     for i, clause in enumerate(units.clauses):
         section = contexts[clause.sentence].kind
@@ -199,11 +203,11 @@ def judge_clauses(
         logits = {k: weight * math.log(prior[k]) + cue[k] for k in cues.KINDS}
         category = None
         if scores is not None:
-            own, sent = scores[i], scores[n + clause.sentence]
+            own, sent = scores.kind[i], scores.sentence_kind[clause.sentence]
             for k in cues.KINDS:
-                logits[k] += math.log(own.kind.get(k, 1e-6) + 1e-6)
-                logits[k] += _SENTENCE_WEIGHT * math.log(sent.kind.get(k, 1e-6) + 1e-6)
-            category = own.category
+                logits[k] += math.log(own.get(k, 1e-6) + 1e-6)
+                logits[k] += _SENTENCE_WEIGHT * math.log(sent.get(k, 1e-6) + 1e-6)
+            category = scores.category[i]
         if section:
             allowed = cues.SECTION_FAMILY[section] | cues.licensed(clause.text)
             for k in cues.KINDS:
@@ -214,6 +218,49 @@ def judge_clauses(
     if text:
         _concessions(units, text, out)
     return out
+
+
+@dataclass(slots=True)
+class _ClauseScores:
+    kind: list[dict[str, float]]  # per clause
+    category: list[dict[str, float]]  # per clause
+    sentence_kind: list[dict[str, float]]  # per sentence
+
+
+def _clause_scores(
+    units: Units, features: list[list[str]], counts: sparse.csr_matrix | None
+) -> _ClauseScores | None:
+    """The model's probabilities for every clause and every sentence; None without models.
+
+    A sentence's features are its clauses' features together, so its counts are the sum of
+    theirs: nothing is looked up twice.
+    """
+    models = classify.get_models()
+    if models is None:
+        return None
+    if counts is None:
+        counts = models.space.counts(features)
+    own = models.space.weigh(counts)
+    sent = models.space.weigh(summed_counts(counts, [s.clauses for s in units.sentences]))
+    kinds, cats = models.kind.classes, models.category.classes
+    return _ClauseScores(
+        [dict(zip(kinds, row)) for row in models.kind.proba(own).tolist()],
+        [dict(zip(cats, row)) for row in models.category.proba(own).tolist()],
+        [dict(zip(kinds, row)) for row in models.kind.proba(sent).tolist()],
+    )
+
+
+def summed_counts(counts: sparse.csr_matrix, rows: Sequence[Sequence[int]]) -> sparse.csr_matrix:
+    """Counts of texts made of clauses, each ``rows`` entry listing its clauses' rows in ``counts``:
+    the counts of their features together (canonical, as ``FeatureSpace.counts`` gives)."""
+    flat = [c for r in rows for c in r]
+    indptr = [0]
+    for r in rows:
+        indptr.append(indptr[-1] + len(r))
+    pick = sparse.csr_matrix(([1.0] * len(flat), flat, indptr), shape=(len(rows), counts.shape[0]))
+    out = pick @ counts
+    out.sort_indices()
+    return sparse.csr_matrix(out)
 
 
 def _concessions(units: Units, text: str, judged: list[Judged]) -> None:
@@ -447,22 +494,32 @@ def _sentence_at(units: Units, pos: int) -> int | None:
 # --- categories and granularity ------------------------------------------------------------
 
 
-def _set_categories(groups: list[Group], units: Units, features: list[list[str]], judged: list[Judged]) -> None:
-    feats = [
-        [f for c in g.clauses for f in features[c]] if g.clauses else classify.featurize(units_text(units, g))
-        for g in groups
-    ]
-    scores = classify.score_features(feats)
+def _set_categories(groups: list[Group], units: Units, counts: sparse.csr_matrix | None) -> None:
+    models = classify.get_models()
+    probs: list[dict[str, float]] = []
+    if models is not None and counts is not None and groups:
+        # clause groups sum their clauses' counts; a pattern group is cut from its own text
+        clausal = [i for i, g in enumerate(groups) if g.clauses]
+        patterned = [i for i, g in enumerate(groups) if not g.clauses]
+        rows = sparse.vstack([
+            summed_counts(counts, [groups[i].clauses for i in clausal]),
+            models.space.counts([classify.featurize(units_text(units, groups[i])) for i in patterned]),
+        ], format="csr")
+        cats = models.category.classes
+        found = [dict(zip(cats, row)) for row in models.category.proba(models.space.weigh(rows)).tolist()]
+        probs = [{}] * len(groups)
+        for k, i in enumerate(clausal + patterned):
+            probs[i] = found[k]
     for i, g in enumerate(groups):
         if g.aggregate:
             # a record that many recommendations were acted on is about how the work is run,
             # whatever the recommendations were about (their split is a tally, claims.py)
             g.category, g.category_confidence = "management", 0.9
-        elif scores is None:
+        elif not probs:
             g.category, g.category_confidence = cues.cue_category(units_text(units, g)), 0.5
         else:
             bonus = cues.category_bonus(units_text(units, g))
-            logits = {k: math.log(p + 1e-9) + bonus.get(k, 0.0) for k, p in scores[i].category.items()}
+            logits = {k: math.log(p + 1e-9) + bonus.get(k, 0.0) for k, p in probs[i].items()}
             g.category, g.category_confidence = _argmax_softmax(logits)
 
 
