@@ -362,9 +362,9 @@ class _Builder:
                 continue
             confident = False
             verdict = _verdict(pair, cand)
-            if verdict == "anchored" and batch is not None:
-                # Weak wording in the passage about the proposal: the sentence that says how the
-                # proposal as a whole was handled is the better evidence.
+            if verdict == "anchored" and batch is not None and _unanimous(dv, found, batch):
+                # Weak wording in the passage about the proposal, and a sentence that says all of
+                # it was handled one way (5条建议已全部落实): that sentence is the better evidence.
                 verdict = "suggest"
             if cand is not None and verdict:
                 confident = verdict in ("link", "anchored")
@@ -385,7 +385,7 @@ class _Builder:
                 out.append(self._link_row(it, dv, vstart, vend, "item", reason, cand.score, status, words,
                                           suggestion=not confident))
             if not confident and batch is not None and pair.kind == "number" and self.docs[pair.item_doc]["doc_type"] == "proposal":
-                out.append(self._batch_link(it, dv, batch, pair))
+                out.append(self._batch_link(it, dv, batch, pair, found))
         return out
 
     def _span_status(self, dv: DocView, found: list[Mention], focus: tuple[int, int], block_idx: int,
@@ -393,17 +393,16 @@ class _Builder:
         """What the answering document says about this evidence (tracking_status.evidence_status);
         failing that, a reply's 办理结果 class, then what a report's section holds (achievements:
         done, plans: in progress, problems: open)."""
-        status, words = evidence_status(dv, found, focus, block_idx, self._norm[item["id"]])
-        if status:
-            return status, words
-        if dv.doc["doc_type"] == "proposal_reply":
+        text = self._norm[item["id"]]
+        status, words = evidence_status(dv, found, focus, block_idx, text)
+        block = dv.blocks[block_idx] if block_idx >= 0 else None
+        if status is None and dv.doc["doc_type"] == "proposal_reply":
             cls = reply_class(dv.text)
             if cls:
-                return CLASS_STATUS[cls], [f"{cls}类"]
-        block = dv.blocks[block_idx] if block_idx >= 0 else None
-        if block is not None and block.kind in _DONE_BY_BLOCK and pair.kind != "answers":
-            return _DONE_BY_BLOCK[block.kind], []
-        return None, []
+                status, words = CLASS_STATUS[cls], [f"{cls}类"]
+        if status is None and block is not None and block.kind in _DONE_BY_BLOCK and pair.kind != "answers":
+            status, words = _DONE_BY_BLOCK[block.kind], []
+        return status, words
 
     def _deadline_links(self, item: dict[str, Any], dv: DocView, found: list[Mention],
                         batch: tuple[int, int] | None, pair: Pair) -> list[dict[str, Any]]:
@@ -426,8 +425,10 @@ class _Builder:
         return [self._link_row(item, dv, span[0], span[1], "item", f"{pair.reason}; the report's overall result",
                                0.5, status, words, suggestion=False)]
 
-    def _batch_link(self, item: dict[str, Any], dv: DocView, batch: tuple[int, int], pair: Pair) -> dict[str, Any]:
-        status, words = _status_of(dv.text[batch[0]:batch[1]])
+    def _batch_link(self, item: dict[str, Any], dv: DocView, batch: tuple[int, int], pair: Pair,
+                    found: list[Mention]) -> dict[str, Any]:
+        # A mixed count (已落实4条，其余2条正在推进) cannot say which points are which.
+        status, words = _status_of(dv.text[batch[0]:batch[1]]) if _unanimous(dv, found, batch) else (None, [])
         return self._link_row(item, dv, batch[0], batch[1], "item", f"{pair.reason}; says how the proposal as a whole was handled",
                               0.2, status, words, suggestion=False)
 
@@ -559,6 +560,11 @@ def _batch_sentence(dv: DocView, found: list[Mention], pair: Pair, item_doc: dic
                 and re.search(r"\d+\s*[条项个]", sentence) and len({m.status for m in inside}) >= 1:
             return s0, s1
     return None
+
+
+def _unanimous(dv: DocView, found: list[Mention], span: tuple[int, int]) -> bool:
+    """Whether a sentence states one status only."""
+    return len({m.status for m in found if span[0] <= m.vstart < span[1]}) == 1
 
 
 def _number_pattern(number: str | None) -> re.Pattern[str] | None:
