@@ -285,7 +285,8 @@ class _Builder:
             return [None] * len(items)
         eligible = self._eligible(dv, pair)
         if pair.kind != "answers":
-            return best_units(item_m, unit_m, dv, eligible, self._anchored(dv, pair))
+            return best_units(item_m, [self._norm[it["id"]] for it in items], unit_m, dv, eligible,
+                              self._anchored(dv, pair))
         keys, order, group_m = self._item_groups(pair.item_doc, items, vec)
         answer = np.array([b.kind == "answer" for b in dv.blocks], dtype=bool)
         if not answer.any():
@@ -535,13 +536,16 @@ def _verdict(pair: Pair, cand: Candidate | None) -> str | None:
 
 def _result_sentence(dv: DocView, found: list[Mention], block: int) -> tuple[int, int] | None:
     """The sentence that concludes a section: its last 整改结果/整改状态 line or status phrase
-    about 整改 (该问题已完成整改, 此项正在整改)."""
+    about 整改 (该问题已完成整改, 此项正在整改), outside the paragraphs that answer one named
+    point (关于…的建议，…暂未整改), which conclude only that point."""
     if block < 0:
         return None
     b = dv.blocks[block]
+    topics = dv.topic_spans(block)
     inside = [m for m in found if b.vstart <= m.vstart < b.vend
               and ("整改" in m.word or dv.sentence_of(m.vstart) in dv.result_sentences)]
-    return dv.sentence_spans[dv.sentence_of(inside[-1].vstart)] if inside else None
+    general = [m for m in inside if not any(t[0] <= m.vstart < t[1] for t in topics)] or inside
+    return dv.sentence_spans[dv.sentence_of(general[-1].vstart)] if general else None
 
 
 def _batch_sentence(dv: DocView, found: list[Mention], pair: Pair, item_doc: dict[str, Any]) -> tuple[int, int] | None:

@@ -13,6 +13,7 @@ only follows up is searched as a whole, preferring the passages that name the ea
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -81,16 +82,17 @@ class Vectoriser:
         return self.weigh(member @ clause_counts)
 
 
-def best_units(item_vecs: Any, unit_t: Any, dv: DocView, eligible: np.ndarray,
+def best_units(item_vecs: Any, item_texts: list[str], unit_t: Any, dv: DocView, eligible: np.ndarray,
                anchored: np.ndarray) -> list[Candidate | None]:
     """For every item (rows of ``item_vecs``), its best unit anywhere in ``dv``.
 
     ``anchored`` marks units in the passages that name the item's document (第0087号建议, 上年度
     报告指出): a later report says what it did about a proposal there, so they are preferred.
+    Figures the item and a unit share count too (see figure_bonus).
     """
     if not dv.units or item_vecs.shape[0] == 0:
         return [None] * item_vecs.shape[0]
-    unit_sim = (item_vecs @ unit_t).toarray()
+    unit_sim = (item_vecs @ unit_t).toarray() + figure_bonus(item_texts, dv)
     score = np.where(eligible[None, :], unit_sim + ANCHOR_BONUS * anchored[None, :], -1.0)
     out: list[Candidate | None] = []
     for i in range(score.shape[0]):
@@ -101,6 +103,23 @@ def best_units(item_vecs: Any, unit_t: Any, dv: DocView, eligible: np.ndarray,
         out.append(Candidate(dv.units[j], float(unit_sim[i, j]), float(unit_sim[i, j]), 0.0, 0, 0.0,
                              bool(anchored[j])))
     return out
+
+
+def figure_bonus(item_texts: list[str], dv: DocView) -> np.ndarray:
+    """FIGURE_BONUS for every figure (two or more digits: 58个, 2021年度, 10条) an item shares with
+    a unit, up to two: a later report restates the earlier figures it follows up (其余10条正在整改
+    -> 2021年度10条建议也已全部整改到位), which wording alone weighs too lightly."""
+    unit_figs = [set(_FIGURE.findall(u.text)) for u in dv.units]
+    out = np.zeros((len(item_texts), len(dv.units)), dtype=np.float32)
+    for i, text in enumerate(item_texts):
+        figs = set(_FIGURE.findall(text))
+        if figs:
+            out[i] = [FIGURE_BONUS * min(2, len(figs & u)) for u in unit_figs]
+    return out
+
+
+_FIGURE = re.compile(r"\d{2,}(?:[.,]\d+)*")
+FIGURE_BONUS = 0.08
 
 
 def assign_blocks(group_vecs: Any, block_t: Any, eligible_blocks: np.ndarray) -> tuple[list[int], list[float]]:

@@ -35,6 +35,7 @@ _DONE = re.compile(r"已(?:于|在|经|按|会同|将|全部|完成|印发|出�
 _COMPILED = [(status, re.compile(p)) for status, p in _PATTERNS]
 _CLASS = re.compile(r"办理(?:结果|类别|情况)?(?:为|是|属于|确定为|[:：\s])*([ABC])类|(?:列为|属于|确定为)([ABC])类"
                     r"|(?<![A-Za-z])([ABC])类(?:答复|办理|[（(])")
+_ATTRIBUTIVE = re.compile(r"[^，,。；;：:、\s]{0,3}的")
 CLASS_STATUS = {"A": "rectified", "B": "in_progress", "C": "not_rectified"}
 
 
@@ -60,6 +61,8 @@ def mentions(text: str) -> list[Mention]:
     found: list[Mention] = []
     for status, pattern in _COMPILED:
         for m in pattern.finditer(text):
+            if _ATTRIBUTIVE.match(text, m.end()):
+                continue  # 尚未完成整改的10条建议: describes what it names, says nothing of it now
             if not any(f.vstart < m.end() and m.start() < f.vend for f in found):
                 found.append(Mention(m.start(), m.end(), status, m.group(0)))
     return sorted(found, key=lambda f: f.vstart)
@@ -80,7 +83,7 @@ def evidence_status(dv: DocView, found: list[Mention], focus: tuple[int, int], b
                     item_text: str) -> tuple[str | None, list[str]]:
     """What the document says about one piece of evidence for ``item_text``, or (None, []).
 
-    1. Status words in the evidence's own sentence, the nearest.
+    1. Status words in the evidence's own sentence, the most cautious.
     2. In a rectification report's answer section: the result statement most like the item,
        when the section's results differ (运维考核办法已完成；统筹管理办法正在整改).
     3. Words of accomplishment in the evidence's sentence (已印发, 制定了, 自2023年6月起).
@@ -93,8 +96,9 @@ def evidence_status(dv: DocView, found: list[Mention], focus: tuple[int, int], b
     s0, s1 = dv.sentence_spans[si][0], max(vend, dv.sentence_spans[si][1])
     inside = [m for m in found if s0 <= m.vstart < s1]
     if inside:
-        near = min(inside, key=lambda m: (m.vstart < vstart, abs(m.vstart - vstart)))
-        return near.status, [near.word]
+        # Done in part, open in part (已完成修订9项，其余2项正在修订): in progress.
+        worst = _most_cautious(inside)
+        return worst.status, [m.word for m in inside]
     answer = block >= 0 and dv.blocks[block].kind == "answer"
     reply = dv.doc["doc_type"] == "proposal_reply"
     if answer:
