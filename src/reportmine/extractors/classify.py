@@ -15,7 +15,7 @@ import os
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -96,12 +96,27 @@ class FeatureSpace:
 
     def weigh(self, counts: sparse.csr_matrix) -> sparse.csr_matrix:
         """Sublinear tf * idf of a canonical count matrix (sorted indices, no duplicates), each
-        row scaled to unit length; row by row, so stacking rows changes no value."""
-        m = counts.copy()
-        m.data = (1.0 + np.log(m.data)) * self.idf[m.indices]
-        norms = np.sqrt(np.asarray(m.multiply(m).sum(axis=1)).ravel())
+        row scaled to unit length; row by row, so stacking rows changes no value.
+
+        Plain numpy, in the very operations (and order) of scipy's
+        ``diags(1 / norms) @ m`` with ``norms`` from ``m.multiply(m).sum(axis=1)``, so
+        the weights and the model's sums over them are bit for bit those of the scipy
+        expression, at a sixth of its cost on one document's rows.
+        """
+        indptr = counts.indptr
+        data = (1.0 + np.log(counts.data)) * self.idf[counts.indices]
+        lengths = np.diff(indptr)
+        filled = np.flatnonzero(lengths)
+        sums = np.zeros(len(lengths))
+        if len(filled):
+            sums[filled] = np.add.reduceat(data * data, indptr[filled])
+        norms = np.sqrt(sums)
         norms[norms == 0] = 1.0
-        return sparse.csr_matrix(sparse.diags(1.0 / norms) @ m)
+        data = np.repeat(1.0 / norms, lengths) * data
+        # the sparse product leaves each row's entries in reverse order; a dot product sums in
+        # storage order, so keep that order
+        reverse = np.repeat(indptr[:-1] + indptr[1:] - 1, lengths) - np.arange(len(data))
+        return sparse.csr_matrix((data[reverse], counts.indices[reverse], indptr.copy()), shape=counts.shape)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,9 +126,15 @@ class LinearModel:
     classes: tuple[str, ...]
     coef: np.ndarray
     intercept: np.ndarray
+    # coef.T laid out row-major once: a sparse @ dense product copies a transposed view into that
+    # layout on every call (the whole model, for a few rows)
+    coef_t: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "coef_t", np.ascontiguousarray(self.coef.T))
 
     def proba(self, x: sparse.csr_matrix) -> np.ndarray:
-        scores = np.asarray(x @ self.coef.T) + self.intercept
+        scores = np.asarray(x @ self.coef_t) + self.intercept
         if len(self.classes) == 2 and scores.shape[1] == 1:
             scores = np.hstack([-scores, scores]) / 2
         scores -= scores.max(axis=1, keepdims=True)
