@@ -264,3 +264,19 @@ def test_own_figure_documents_meet_the_acceptance_floor() -> None:
 def test_development_gold_meets_the_acceptance_floor() -> None:
     f1, exact = _score(_gold_pairs(SHARED / "gold", SHARED / "seeds"))
     assert f1 >= 0.98 and exact >= 0.99
+
+
+def test_a_number_cut_by_a_line_or_page_break_is_read_whole() -> None:
+    # pasted PDF text: the break falls inside the number, once between two short lines and
+    # once across a page-number line; the figure's text keeps the break as written
+    text = ("（二）结果应用。对评价为“差”的 2 个项目核\n减预算 2,4\n07.5 万元，收回结余 318 万元。\n"
+            "全年盘活存量资金 3,6\n— 4 —\n18.2 万元，统筹用于民生。\n共安排 12.\n5 亿元。")
+    figs = figures(text)
+    money = [(f.text, f.value) for f in figs if f.unit == "CNY"]
+    assert money == [("2,4\n07.5 万元", Decimal(24075000)), ("318 万元", Decimal(3180000)),
+                     ("3,6\n— 4 —\n18.2 万元", Decimal(36182000)), ("12.\n5 亿元", Decimal(1250000000))]
+
+
+def test_whole_numbers_on_consecutive_lines_stay_apart() -> None:
+    # table cells and a page number are whole numbers: no join
+    assert normalize("项目个数\n12\n34 个\n— 2 —\n5 个").text.count("\n") == 4

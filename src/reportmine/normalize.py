@@ -33,6 +33,12 @@ _HEADING_START = re.compile(
 _STANDALONE = re.compile(r">>|首页|发布(?:日期|时间)|访问次数|浏览次数|来源[:：]|当前位置|联系人|联系电话|^\s*\d{4}年\d{1,2}月\d{1,2}日\s*$")
 # A line this long that stops mid-sentence was cut by a page end, not written that way.
 _LONG_LINE = 30
+# A pasted PDF page number (— 2 —, - 2 -, 第2页): a line of its own that a sentence runs across.
+_PAGE_NUMBER = re.compile(r"[ \t]*(?:[-—–]+[ \t]*\d{1,3}[ \t]*[-—–]+|第[ \t]*\d{1,3}[ \t]*页(?:[ \t]*共[ \t]*\d{1,3}[ \t]*页)?)[ \t\r]*")
+_DIRECT = re.compile(rf"\n(?:{_PAGE_NUMBER.pattern}\n)*")  # the next line, page numbers aside
+# A number cut by a line break: 1,3 + 56.2 (a thousands group left short), 12. + 5, 12 + .5 or 1 + ,356.
+_NUMBER_HEAD = re.compile(r"(?<![\d,.])\d{1,3}(?:,\d{3})*(?:,(\d{0,2})|(\.))$|(?<![\d,.])\d+$")
+_NUMBER_REST = re.compile(r"(\d+)(?:[.,]\d|[^\d]|$)|([.,])(\d+)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,18 +107,20 @@ def _soft_breaks(text: str) -> list[tuple[int, int]]:
     wrap = _wrap_width(lengths)
     width = wrap or _LONG_LINE
     out: list[tuple[int, int]] = []
-    nonempty = [i for i, n in enumerate(lengths) if n]
+    nonempty = [i for i, n in enumerate(lengths) if n and not _PAGE_NUMBER.fullmatch(lines[i].group())]
     for a, b in zip(nonempty, nonempty[1:]):
         prev, nxt = lines[a].group().rstrip(_SPACES + "\r"), lines[b].group()
-        if (
+        if _split_number(prev, nxt.lstrip(_SPACES)):
+            pass  # a number the break cut in two joins whatever the line lengths say
+        elif (
             lengths[a] < min(0.8 * width, _LONG_LINE)
             or prev[-1] in _TERMINAL
             or _HEADING_START.match(nxt)
             # A numbered line is a heading unless it fills a hard-wrapped line (less a first-line
-            # indent) and the next line follows it directly.
+            # indent) and the next line follows it directly (a page number between is no gap).
             or (
                 _HEADING_START.match(prev)
-                and not (wrap and lengths[a] >= 0.85 * wrap and text.count("\n", lines[a].end(), lines[b].start()) == 1)
+                and not (wrap and lengths[a] >= 0.85 * wrap and _DIRECT.fullmatch(text, lines[a].end(), lines[b].start()))
             )
             or _STANDALONE.search(prev)
             or _STANDALONE.search(nxt)
@@ -125,6 +133,24 @@ def _soft_breaks(text: str) -> list[tuple[int, int]]:
             start -= 1  # the page-break doubling: keep the copy that starts the next line
         out.append((start, end))
     return out
+
+
+def _split_number(prev: str, nxt: str) -> bool:
+    """Whether ``prev`` ends and ``nxt`` starts one number that a line break cut in two.
+
+    Only a visibly unfinished number counts: a thousands group left short (``1,3`` + ``56.2``),
+    a trailing decimal point, or a line that starts with the point or the next group; two whole
+    numbers on consecutive lines (table cells, page numbers) stay apart.
+    """
+    head, rest = _NUMBER_HEAD.search(prev), _NUMBER_REST.match(nxt)
+    if head is None or rest is None or head.start() == len(prev) - len(prev.lstrip(_SPACES)):
+        return False  # a line that is only a number is a marker, a cell or a page number
+    if rest.group(2):  # 12 + .5, 1 + ,356
+        return rest.group(2) == "." or len(rest.group(3)) == 3 and head.group(1) is None
+    digits = rest.group(1)
+    if head.group(1) is not None:  # 1,3 + 56: the group must come out three digits long
+        return len(head.group(1)) + len(digits) == 3
+    return head.group(2) is not None  # 12. + 5
 
 
 def _wrap_width(lengths: list[int]) -> float | None:
