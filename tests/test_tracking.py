@@ -317,3 +317,19 @@ def test_documents_without_a_heading_ladder_still_have_answer_blocks() -> None:
     answers = [b for b in dv.blocks if b.kind == "answer"]
     assert [b.heading for b in answers] == ["问题一:补贴面积核实不准", "问题二:资金滞留"]
     assert all(u.block in (1, 2) for u in dv.units if "整改" in u.text or "核对" in u.text)
+
+
+def test_follow_up_done_in_one_sentence_and_open_in_another_is_in_progress() -> None:
+    store = Store(":memory:")
+    prop = "关于压缩补贴发放周期的建议\n一是确保补贴资金到位后3个月内发放到户。"
+    later = ("青禾县财政局2023年度预算绩效管理工作报告\n一、工作成效\n"
+             "（一）补贴发放提速。针对第0415号建议，全年补贴资金发放周期由8个月缩短到4.5个月。"
+             "补贴资金发放周期与代表提出的3个月目标仍有差距。\n")
+    p = _doc("c" * 64, "prop.txt", prop, "proposal", "关于压缩补贴发放周期的建议", 2023, "青禾县", proposal_no="0415")
+    w = _doc("d" * 64, "wr.txt", later, "work_report", "青禾县财政局2023年度预算绩效管理工作报告", 2023, "青禾县",
+             proposal_no="第0415号")
+    store.add([Extraction(p, statements=[_st("确保补贴资金到位后3个月内发放到户", prop, "recommendation", "budget")])])
+    store.add([Extraction(_structured(w), statements=[])])
+    item = tracking.recommendations(store)[0]
+    assert item["status"] == "in_progress"
+    assert len([lk for lk in item["links"] if not lk["suggestion"]]) == 2

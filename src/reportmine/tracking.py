@@ -385,8 +385,23 @@ class _Builder:
                           f"{', where it names the earlier document' if cand.anchored else ''})")
                 out.append(self._link_row(it, dv, vstart, vend, "item", reason, cand.score, status, words,
                                           suggestion=not confident))
+                if confident:
+                    out.extend(self._also_links(it, cand, dv, found, pair))
             if not confident and batch is not None and pair.kind == "number" and self.docs[pair.item_doc]["doc_type"] == "proposal":
                 out.append(self._batch_link(it, dv, batch, pair, found))
+        return out
+
+    def _also_links(self, item: dict[str, Any], cand: Candidate, dv: DocView, found: list[Mention],
+                    pair: Pair) -> list[dict[str, Any]]:
+        """Further confident evidence in other sentences of a follow-up report."""
+        out = []
+        for other in cand.also:
+            if _verdict(pair, other) in ("link", "anchored"):
+                s0, s1 = dv.sentence_spans[other.unit.sentence]
+                status, words = self._span_status(dv, found, (other.unit.vstart, other.unit.vend), other.unit.block,
+                                                  pair, item)
+                out.append(self._link_row(item, dv, s0, s1, "item", f"{pair.reason}; also similar "
+                                          f"(cosine {other.unit_sim:.2f})", other.score, status, words, suggestion=False))
         return out
 
     def _span_status(self, dv: DocView, found: list[Mention], focus: tuple[int, int], block_idx: int,
@@ -492,7 +507,11 @@ class _Builder:
         if not links:
             return None
         latest = max({lk["doc_id"] for lk in links}, key=lambda d: _chronology(self.docs[d]))
-        return _strongest([lk for lk in links if lk["doc_id"] == latest])
+        statuses = {lk["status"] for lk in links if lk["doc_id"] == latest}
+        if len(statuses) == 1:
+            return str(statuses.pop())
+        # Done in one place, still open in another of the same document: in progress.
+        return "in_progress" if "rectified" in statuses or "in_progress" in statuses else "not_rectified"
 
 
 def _is_item(statement: dict[str, Any]) -> bool:

@@ -37,6 +37,7 @@ class Candidate:
     item_block_sim: float = 0.0  # the item alone against the unit's block
     anchored: bool = False  # the unit stands where the document names the item's document
     headline: bool = False  # the item is the one recommendation its group's heading states
+    also: tuple[Candidate, ...] = ()  # runners-up in other sentences (follow-up reports)
 
 
 class Vectoriser:
@@ -96,13 +97,38 @@ def best_units(item_vecs: Any, item_texts: list[str], unit_t: Any, dv: DocView, 
     score = np.where(eligible[None, :], unit_sim + ANCHOR_BONUS * anchored[None, :], -1.0)
     out: list[Candidate | None] = []
     for i in range(score.shape[0]):
-        j = int(score[i].argmax())
+        order = np.argsort(-score[i])
+        j = int(order[0])
         if score[i, j] < 0:
             out.append(None)
             continue
         out.append(Candidate(dv.units[j], float(unit_sim[i, j]), float(unit_sim[i, j]), 0.0, 0, 0.0,
-                             bool(anchored[j])))
+                             bool(anchored[j]), also=_also(dv, order, score[i], unit_sim[i], anchored)))
     return out
+
+
+def _also(dv: DocView, order: np.ndarray, score: np.ndarray, sim: np.ndarray,
+          anchored: np.ndarray) -> tuple[Candidate, ...]:
+    """Runners-up in other sentences scoring within ALSO_RATIO of the best: a later report often
+    tells one point in two places (what was done; what is still missing)."""
+    best = float(score[order[0]])
+    seen = {dv.units[int(order[0])].sentence}
+    out: list[Candidate] = []
+    for j in order[1:ALSO_SCAN]:
+        j = int(j)
+        if score[j] < ALSO_RATIO * best:
+            break
+        if dv.units[j].sentence not in seen:
+            seen.add(dv.units[j].sentence)
+            out.append(Candidate(dv.units[j], float(sim[j]), float(sim[j]), 0.0, 0, 0.0, bool(anchored[j])))
+            if len(out) == ALSO_MAX:
+                break
+    return tuple(out)
+
+
+ALSO_RATIO = 0.75
+ALSO_MAX = 2
+ALSO_SCAN = 60
 
 
 def figure_bonus(item_texts: list[str], dv: DocView) -> np.ndarray:
