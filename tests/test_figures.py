@@ -280,3 +280,32 @@ def test_a_number_cut_by_a_line_or_page_break_is_read_whole() -> None:
 def test_whole_numbers_on_consecutive_lines_stay_apart() -> None:
     # table cells and a page number are whole numbers: no join
     assert normalize("项目个数\n12\n34 个\n— 2 —\n5 个").text.count("\n") == 4
+
+
+@pytest.mark.parametrize("text, raw, value, unit, measure", [
+    ("全旗牲畜存栏折合52.3万羊单位。", "52.3万羊单位", "523000", "other", "羊单位"),
+    ("核定饲养量4.1万牛单位。", "4.1万牛单位", "41000", "other", "牛单位"),
+    ("完成确权测绘12.5万标准亩。", "12.5万标准亩", "125000", "other", "标准亩"),
+    ("货运周转量6.8亿吨公里。", "6.8亿吨公里", "680000000", "other", "吨公里"),
+    ("开展病虫害统防统治31万亩次。", "31万亩次", "310000", "other", "亩次"),
+    ("土壤有机质含量19.4克/千克。", "19.4克/千克", "19.4", "other", "克/千克"),
+    ("投入用工3,200工日。", "3,200工日", "3200", "count", "工日"),
+    ("报告篇幅不超过5,000字。", "5,000字", "5000", "count", "字"),
+    ("补贴标准分为四档。", "四档", "4", "count", "档"),
+    ("家禽存栏8.6万羽。", "8.6万羽", "86000", "count", "羽"),
+    ("配送营养餐2.4万箱。", "2.4万箱", "24000", "count", "箱"),
+    ("发放种苗1,500只。", "1,500只", "1500", "count", "只"),
+])
+def test_genre_measure_words(text: str, raw: str, value: str, unit: str, measure: str) -> None:
+    fig = one(text)
+    assert (fig.text, fig.value, fig.unit, fig.measure_word) == (raw, Decimal(value), unit, measure)
+
+
+@pytest.mark.parametrize("text", [
+    "做好红十字会和慈善工作。",
+    "在十字路口设置信号灯。",
+    "建立一户一档、一人一档管理台账。",
+    "根据评价结果调整预算。",
+])
+def test_measure_words_that_start_other_words(text: str) -> None:
+    assert found(text) == []

@@ -37,6 +37,13 @@ COUNT_WORDS: dict[str, str] = {
     "片": "区", "块": "", "道": "路|德|理", "层": "面|级|次", "方面": "", "大类": "",
     "床": "位", "口": "径|岸", "眼": "", "盏": "", "村": "民|级|委|庄", "镇": "街|级|长",
     "街道": "办", "乡镇": "", "部门": "", "课时": "", "学时": "",
+    # labour, beds and vehicles counted per day or trip; words, tiers, animals, crates, poles
+    "人日": "常|均|报|益|程|前|后|内|夜|间|记|志|期", "工日": "", "床日": "", "车次": "",
+    "字": "号|样|段|母|典|体|迹|幕|句|词|路|架|街|型|形|头|画|条|经|诀|令|方|要|工|原|机|真|据|眼",
+    "档": "案|次|位|期|口|子|级", "只": "是|有|能|要|需|在|会|用|见|限|占|为|剩|得|好|不|读",
+    "羽": "毛|绒|翼|球|化", "箱": "体|包|式|底|子", "匹": "配|敌|夫", "尾": "款|号|声|部|气|数|巴|矿|端|水|随|货|差",
+    "根": "据|本|源|治|系|基|深|植", "杆": "菌|秤|子", "孔": "子|道|径|隙|洞|雀", "幅": "度|员|面",
+    "卷": "宗|烟|入|帘|心|面|子|尺|起", "款": "项|式|额|物|待|子",
 }
 # Durations: a length of time, not a date.
 DURATION_WORDS: dict[str, str] = {
@@ -52,6 +59,9 @@ OTHER_WORDS: dict[str, str] = {
     "千瓦小时": "", "千瓦": "", "标准箱": "", "微克/立方米": "",
     "兆瓦": "", "万千瓦": "", "升": "级|至|到|高|格|学|温|值", "倍": "", "km": "", "m²": "", "m2": "", "㎡": "",
     "m³": "", "kg": "", "kW": "", "kWh": "", "MW": "", "GB": "", "TB": "", "美元": "", "港元": "", "欧元": "",
+    # livestock and farmland standard units, freight turnover, small lengths, weights and volumes
+    "羊单位": "", "牛单位": "", "标准亩": "", "亩次": "", "吨公里": "", "平米": "", "毫米": "", "厘米": "",
+    "克": "服|隆|里|制|拉|罗|难|星|扣|什|孜|勤|己", "毫克": "", "克/千克": "", "毫克/千克": "", "毫克/升": "", "毫升": "", "兆瓦时": "", "立方": "米|体",
 }
 _BIG_WORDS = (
     "领域|板块|类|行动|工程|任务|体系|战略|产业|方面|区域|片区|平台|中心|系统|支柱|攻坚战|专项|举措|基地|"
@@ -140,7 +150,8 @@ _SUFFIX_Q = {"以上": "over", "以下": "under", "以内": "at_most", "之内":
 # Measure words after which a lone Chinese 一 is an article or an ordinal, not a count
 # (一个年度, 一批项目, 一级预算部门, 一方面); 一次, 一年, 一所, 一倍 stay quantities.
 _ONE_ARTICLE_WORDS = frozenset(
-    "个 种 批 套 项 条 支 张 本 级 类 期 道 片 块 层 方面 部分 场 件 把 组 队 门 节 段 起 处 口 份 大类".split()
+    "个 种 批 套 项 条 支 张 本 级 类 期 道 片 块 层 方面 部分 场 件 把 组 队 门 节 段 起 处 口 份 大类 字 档 款 根 只"
+    .split()
 )
 # ... unless a bound or a length-of-time verb says it is one (至少开展一次, 用一年时间).
 _ONE_CUE = re.compile(
@@ -379,8 +390,8 @@ class _Finder:
             return True
         if m.group("score") and not _score_context(self.text, m.start()):
             return True
-        if n1 == "十" and m.group("score"):
-            return True
+        if n1 == "十" and (m.group("score") or m.group("cnt") == "字"):
+            return True  # 十字 is a cross (红十字会, 十字路口), not ten characters
         after = self.text[m.end() : m.end() + 1]
         if after and after in _CN_DIGITS + "十" and not m.group("n2"):
             return True  # 三位一体, 千家万户, 一户一档
