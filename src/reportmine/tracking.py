@@ -225,13 +225,14 @@ class _Builder:
         self.claims: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for c in inputs["claims"]:
             self.claims[c["doc_id"]].append(c)
-        self._texts: dict[str, str] = {}
+        self._doc_deadlines: dict[str, str | None] = {}
         self._decisions = _latest_decisions(store.decisions())
 
-    def text(self, doc_id: str) -> str:
-        if doc_id not in self._texts:
-            self._texts[doc_id] = self.store.document_text(doc_id)
-        return self._texts[doc_id]
+    def doc_deadline(self, doc_id: str) -> str | None:
+        """A deadline stated for a whole document's rectification (请…于2024年8月31日前完成整改)."""
+        if doc_id not in self._doc_deadlines:
+            self._doc_deadlines[doc_id] = _deadline(self.store.document_text(doc_id))
+        return self._doc_deadlines[doc_id]
 
     def build(self) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
         items_by_doc: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -324,13 +325,12 @@ class _Builder:
         step = max(1, len(ev_ids) // FIT_DOCS)
         out: list[str] = []
         for ev_id in ev_ids[::step]:
-            text = normalize(self.text(ev_id)).text
+            text = normalize(self.store.document_text(ev_id)).text
             out.extend(s for s in re.split(r"[。；;！？!?\n]", text) if s.strip())
         return out
 
     def _view(self, doc_id: str) -> DocView:
         doc = self.store.load_document(doc_id)
-        self._texts[doc_id] = doc.text
         return build_view(self.docs[doc_id], doc.text, doc.sections,
                           answering=self.docs[doc_id]["doc_type"] in _ANSWERING_TYPES)
 
@@ -489,7 +489,7 @@ class _Builder:
         decided = self._decisions.get(("status", item["id"]))
         if decided:
             status = decided["decision"]
-        deadline = _deadline(self.text(item["doc_id"]) if item["kind"] == "recommendation" else "", item)
+        deadline = _deadline(item["text"]) or (self.doc_deadline(item["doc_id"]) if item["kind"] == "recommendation" else None)
         return {
             "id": item["id"], "doc_id": item["doc_id"], "start": item["start"], "end": item["end"],
             "text": item["text"], "kind": item["kind"], "category": item["category"], "year": doc["year"],
@@ -630,18 +630,16 @@ def _unit(text: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _deadline(text: str, item: dict[str, Any]) -> str | None:
-    """A deadline stated in the item itself, else one stated for the whole document's rectification."""
-    for source in (item["text"], text):
-        m = _DEADLINE.search(source)
-        if m:
-            year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
-            if not 1 <= month <= 12:
-                continue
-            if not day:
-                day = (date(year + month // 12, month % 12 + 1, 1) - date.resolution).day
-            try:
-                return date(year, month, day).isoformat()
-            except ValueError:
-                continue
+def _deadline(text: str) -> str | None:
+    """The first deadline date a text states (于2024年6月30日前完成整改, 2023年8月底前报送)."""
+    for m in _DEADLINE.finditer(text):
+        year, month, day = int(m.group(1)), int(m.group(2)), int(m.group(3) or 0)
+        if not 1 <= month <= 12:
+            continue
+        if not day:
+            day = (date(year + month // 12, month % 12 + 1, 1) - date.resolution).day
+        try:
+            return date(year, month, day).isoformat()
+        except ValueError:
+            continue
     return None
