@@ -309,3 +309,23 @@ def test_genre_measure_words(text: str, raw: str, value: str, unit: str, measure
 ])
 def test_measure_words_that_start_other_words(text: str) -> None:
     assert found(text) == []
+
+
+@pytest.mark.parametrize("text, raw, value, value_max, measure, qualifier", [
+    ("全镇护林员中55岁以上的有38人。", "55岁", "55", None, "岁", "over"),
+    ("优先聘用45周岁以下人员。", "45周岁", "45", None, "周岁", "under"),
+    ("70岁及以上老年人体检率为68.2%。", "70岁", "70", None, "岁", "at_least"),
+    ("人均预期寿命提高到79.6岁。", "79.6岁", "79.6", None, "岁", None),
+    ("0—3岁婴幼儿入托率偏低。", "0—3岁", "0", "3", "岁", None),
+])
+def test_an_age_is_a_quantity_of_its_own(text: str, raw: str, value: str, value_max: str | None,
+                                         measure: str, qualifier: str | None) -> None:
+    fig = next(f for f in figures(text) if f.measure_word == measure)
+    expected_max = Decimal(value_max) if value_max else None
+    assert (fig.text, fig.value, fig.value_max, fig.unit, fig.qualifier) == (raw, Decimal(value), expected_max,
+                                                                            "other", qualifier)
+
+
+def test_year_words_with_sui_are_no_ages() -> None:
+    assert found("岁末年初做好资金清算。") == []
+    assert found("安排堤防岁修经费。") == []

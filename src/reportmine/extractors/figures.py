@@ -61,6 +61,8 @@ OTHER_WORDS: dict[str, str] = {
     "m³": "", "kg": "", "kW": "", "kWh": "", "MW": "", "GB": "", "TB": "", "美元": "", "港元": "", "欧元": "",
     # livestock and farmland standard units, freight turnover, small lengths, weights and volumes
     "羊单位": "", "牛单位": "", "标准亩": "", "亩次": "", "吨公里": "", "平米": "", "毫米": "", "厘米": "",
+    # an age (60岁以上) is a quantity in the text, not a length of time
+    "岁": "月|末|数|首|修|入|出|计|除|寒|暮", "周岁": "",
     "克": "服|隆|里|制|拉|罗|难|星|扣|什|孜|勤|己", "毫克": "", "克/千克": "", "毫克/千克": "", "毫克/升": "", "毫升": "", "兆瓦时": "", "立方": "米|体",
 }
 _BIG_WORDS = (
