@@ -32,6 +32,7 @@ _FALLBACK_HEADING = re.compile(r"^(?:问题[一二三四五六七八九十\d]+|�
 # A clause that only names the point being answered (关于…的建议，): the topic, not evidence.
 _TOPIC = re.compile(r"(?:关于|针对|对于)[^，,。；]{0,50}(?:的建议|的问题|问题|方面|一事)[，,：:]?$")
 _SHORT_LINE = 20
+_LABEL_HEADING_LEN = 16
 _PLAN = re.compile(r"下一步|工作打算|工作安排|工作计划|工作思路|努力方向|今后|打算|展望")
 _PROBLEM = re.compile(r"问题|不足|困难|短板|差距")
 _ACHIEVED = re.compile(r"成效|成绩|进展|做法|工作情况|主要工作|完成情况|开展情况|亮点")
@@ -117,9 +118,11 @@ def build_view(doc: dict[str, Any], original: str, sections: list[Section], answ
     vsections = [_to_view(view, s) for s in sections] or [
         (h, lvl, _view_pos(view, a), _view_pos(view, b), _view_pos(view, c)) for h, lvl, a, b, c in _fallback_sections(original)]
     blocks = _blocks(view.text, vsections, answering)
-    # Headings are topics, not evidence, unless the structure extractor took a whole sentence
-    # for one (（一）2个乡镇改变用途的31.20万元已于2020年9月全部归垫…).
-    heads = [(s[2], s[3]) for s in vsections if len(s[0]) <= _SHORT_LINE + 10 or not re.search(r"[，,。；;]", s[0])]
+    # Headings are topics, not evidence: an answer section's heading (关于预算测算依据不足的
+    # 问题), a short label (（二）云资源集约采购). A long numbered line is a statement the
+    # structure extractor took for a heading (（二）选择教育、卫健等10个部门试点公开自评报告全文).
+    starts = {b.vstart for b in blocks} if answering else set()
+    heads = [(s[2], s[3]) for s in vsections if s[2] in starts or len(s[0]) <= _LABEL_HEADING_LEN]
     spans = [(s.start, s.end) for s in sentences(view.text)]
     dv = DocView(doc, original, view, blocks, [], spans)
     dv.units = _units(dv, heads)
