@@ -329,3 +329,19 @@ def test_an_age_is_a_quantity_of_its_own(text: str, raw: str, value: str, value_
 def test_year_words_with_sui_are_no_ages() -> None:
     assert found("岁末年初做好资金清算。") == []
     assert found("安排堤防岁修经费。") == []
+
+
+@pytest.mark.parametrize("text", [
+    "新建一次网管线和二次网换热站。",
+    "工程一次验收合格率达到98%。",
+    "窗口业务一次办结。",
+    "发放一次性补助。",
+    "优化三次产业结构。",
+    "推进二次供水设施改造。",
+])
+def test_yi_ci_inside_a_term_is_no_count(text: str) -> None:
+    assert [f.text for f in figures(text) if f.measure_word == "次"] == []
+
+
+def test_yi_ci_as_a_frequency_is_still_a_count() -> None:
+    assert [f.text for f in figures("每季度开展一次现场核查,至少组织一次培训。")] == ["一次", "一次"]
