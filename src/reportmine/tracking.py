@@ -86,6 +86,8 @@ _ITEM_KINDS = ("recommendation", "issue", "measure")
 # Where a later report says it follows up earlier findings or plans.
 _FOLLOW_UP = re.compile(r"上年度|上一年度|上年|去年|针对.{0,30}(?:提出|指出|反馈|发现)|按照.{0,10}(?:确定|提出)的")
 _ANSWERING_TYPES = ("rectification_report", "proposal_reply")
+# A sentence that passes judgement on the section's point (此项基本完成, 该条建议正在整改).
+_VERDICT = re.compile(r"(?:此项|该项|本项|该问题|此问题|该条建议|该建议)")
 _DONE_BY_BLOCK = {"achieved": "rectified", "plan": "in_progress", "problem": "not_rectified"}
 
 
@@ -554,15 +556,16 @@ def _verdict(pair: Pair, cand: Candidate | None) -> str | None:
 
 
 def _result_sentence(dv: DocView, found: list[Mention], block: int) -> tuple[int, int] | None:
-    """The sentence that concludes a section: its last 整改结果/整改状态 line or status phrase
-    about 整改 (该问题已完成整改, 此项正在整改), outside the paragraphs that answer one named
+    """The sentence that concludes a section: its last 整改结果/整改状态 line, status phrase
+    about 整改 (该问题已完成整改) or verdict on the point (此项基本完成), outside the paragraphs that answer one named
     point (关于…的建议，…暂未整改), which conclude only that point."""
     if block < 0:
         return None
     b = dv.blocks[block]
     topics = dv.topic_spans(block)
     inside = [m for m in found if b.vstart <= m.vstart < b.vend
-              and ("整改" in m.word or dv.sentence_of(m.vstart) in dv.result_sentences)]
+              and ("整改" in m.word or dv.sentence_of(m.vstart) in dv.result_sentences
+                   or _VERDICT.match(dv.text, dv.sentence_spans[dv.sentence_of(m.vstart)][0]))]
     general = [m for m in inside if not any(t[0] <= m.vstart < t[1] for t in topics)] or inside
     return dv.sentence_spans[dv.sentence_of(general[-1].vstart)] if general else None
 
