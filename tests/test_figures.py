@@ -345,3 +345,28 @@ def test_yi_ci_inside_a_term_is_no_count(text: str) -> None:
 
 def test_yi_ci_as_a_frequency_is_still_a_count() -> None:
     assert [f.text for f in figures("每季度开展一次现场核查,至少组织一次培训。")] == ["一次", "一次"]
+
+
+def test_a_score_band_is_one_range() -> None:
+    figs = figures("评审得分70分至84.5分的,列为“一般”;85分(含)以上的列为“良好”。")
+    assert [(f.text, f.value, f.value_max, f.unit, f.qualifier) for f in figs] == [
+        ("70分至84.5分", Decimal(70), Decimal("84.5"), "score", None),
+        ("85分", Decimal(85), None, "score", "at_least"),
+    ]
+
+
+def test_the_last_unit_of_a_range_decides() -> None:
+    assert [(f.text, f.unit) for f in figures("答辩得分85分,用时20分至30分钟。")] == [
+        ("85分", "score"), ("20分至30分钟", "duration")]
+
+
+@pytest.mark.parametrize("text, raw, qualifier", [
+    ("12个项目中得分最高的91.5分。", "91.5分", None),  # the top value found, not a cap
+    ("各乡镇中拨付最多的达到420万元。", "420万元", None),
+    ("单个项目补助最高80万元。", "80万元", "at_most"),
+    ("补助最高不超过80万元。", "80万元", "at_most"),
+    ("50岁以上的约占四成。", "四成", "approx"),
+])
+def test_superlatives_and_shares(text: str, raw: str, qualifier: str | None) -> None:
+    fig = next(f for f in figures(text) if f.text == raw)
+    assert fig.qualifier == qualifier

@@ -118,7 +118,7 @@ _FIGURE_RE = re.compile(
     rf"|(?P<big>[两三四五六七八九十]{{1,2}})大(?P<bigw>{_BIG_WORDS})"
     r"|(?P<yi>\d+)亿(?P<wan>\d{1,4}(?:\.\d+)?)万元"
     rf"|(?P<n1>{_NUM})(?P<x1>余|多|几)?(?P<m1>{_MULT_RE})?"
-    rf"(?:(?P<u1>%|个|家|项|条|年|元|万元|亿元)?(?P<sep>[-~—–至到])(?P<n2>{_NUM})(?P<x2>余|多|几)?(?P<m2>{_MULT_RE})?)?"
+    rf"(?:(?P<u1>%|个|家|项|条|年|元|万元|亿元|分(?=[-~—–至到][\d.]+分))?(?P<sep>[-~—–至到])(?P<n2>{_NUM})(?P<x2>余|多|几)?(?P<m2>{_MULT_RE})?)?"
     rf"(?P<y>余|多)?(?P<nl>\n[ \t]*)?{_UNIT}?"  # a hard-wrapped line may split 5 / 个
 )
 
@@ -136,11 +136,12 @@ _PREFIX_GLUED = (  # must end right at the number (fillers 为/达/了/有 allow
 _STRONG = {"超过", "不足", "不低于", "不少于", "至少", "不超过", "不高于", "最高", "最多", "累计", "累积", "大约"}
 _PREFIX_RE = re.compile(
     "(" + "|".join(sorted((w for w, _ in _PREFIX_GLUED), key=len, reverse=True)) + ")"
-    r"(?:可达|达到|达|为|了|有|是|需要|需|占[\u4e00-\u9fff]{0,8}的)?(?:每[\u4e00-\u9fff]{1,4})?$"  # 约为每立方米3.2元
+    r"(?:可达|达到|达|为|了|有|是|需要|需|占[\u4e00-\u9fff]{0,8}的|占)?(?:每[\u4e00-\u9fff]{1,4})?$"  # 约为每立方米3.2元, 约占三成
 )
 # 低于90%的目标值, 超过目标7.8%: a comparison with a target, not a bound on the figure
 _TARGET_AFTER = re.compile(r"的?(?:目标|计划|预期|标准|要求|平均水平|全国平均|全省平均)")
 _TARGET_BETWEEN = re.compile(r"^(?:了)?(?:年度|全年)?(?:目标|计划|预期|标准|要求)(?:值|任务)?$")
+_SUPERLATIVE = {"最高", "最多"}
 _COMPARATIVE = {"低于", "高于", "超过", "超", "少于", "多于", "不足", "不到"}
 _QUALIFIER_OF = dict(_PREFIX_GLUED)
 _SUFFIX_RE = re.compile(
@@ -473,6 +474,8 @@ class _Finder:
         i, word = found  # the cue nearest the number: 累计变更超过概算3% is over, not cumulative
         if word in _COMPARATIVE and _TARGET_BETWEEN.match(head[i + len(word) :]):
             return None
+        if word in _SUPERLATIVE and head.startswith("的", i + len(word)):
+            return None  # 得分最高的92.5分: the top value found, not a cap
         return _QUALIFIER_OF.get(word, "approx")
 
     def _direction(self, start: int, last_end: int) -> str | None:
