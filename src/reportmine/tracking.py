@@ -303,7 +303,7 @@ class _Builder:
         # group's section is; a heading of two (强化资产管理，提高设施使用效益) must show its own.
         heads: dict[str, list[int]] = defaultdict(list)
         for i, (it, key) in enumerate(zip(items, keys)):
-            if key != it["id"] and it["text"] in key.split(">")[-1]:
+            if key != it["id"] and _is_headline(it):
                 heads[key].append(i)
         for members in heads.values():
             c = cands[members[0]]
@@ -526,16 +526,15 @@ def _group_keys(items: list[dict[str, Any]]) -> list[str]:
     """Items that share a heading which is itself one of them (（一）加快预算执行，盘活沉淀资金
     followed by its details) answer one problem together; other items stand alone (a
     proposal's points share only 为此建议)."""
-    headed: set[str] = set()
-    for it in items:
-        heading = (it["section"] or "").split(">")[-1].strip()
-        if heading and it["text"] in heading:
-            headed.add(it["section"])
+    headed = {it["section"] for it in items if _is_headline(it)}
     return [it["section"] if it["section"] in headed else it["id"] for it in items]
 
 
-def _nearest(found: list[Mention], vstart: int) -> Mention:
-    return min(found, key=lambda m: (m.vstart < vstart, abs(m.vstart - vstart)))
+def _is_headline(item: dict[str, Any]) -> bool:
+    """Whether the item is (part of) the heading it stands under; compared on the normalised
+    view, since headings and sentences may differ in comma width."""
+    heading = (item["section"] or "").split(">")[-1].strip()
+    return bool(heading) and normalize(item["text"]).text in normalize(heading).text
 
 
 def _verdict(pair: Pair, cand: Candidate | None) -> str | None:
