@@ -173,3 +173,43 @@ def test_a_store_from_before_the_listing_indexes_migrates(tmp_path: Path) -> Non
     assert store.generation()
     _fill(store, 2)
     assert store.documents(limit=1).total == 2
+
+
+_SENTENCES = ["资金拨付进度偏慢，年末结余较多。", "养护台账不完整，巡查记录缺失。", "绩效目标设置不够具体，指标难以量化。",
+              "政府采购程序不规范，合同管理薄弱。", "项目建成后管护机制缺失，设施闲置。", "预算编制与实际需求脱节，调整频繁。",
+              "已收回违规资金，并按月通报支出进度。", "下一步将建立长效管护机制，明确管护经费。", "资金使用效益有待提高。",
+              "评价结果已与下年度预算安排挂钩。"]
+
+
+def _varied_store(n: int = 40) -> Store:
+    import random
+
+    store = Store(":memory:")
+    for i in range(n):
+        rng = random.Random(i)
+        body = "\n".join("".join(rng.sample(_SENTENCES, rng.randint(1, 3))) for _ in range(rng.randint(2, 5)))
+        text = f"第{i}号材料\n\n{body}\n"
+        doc = Document(id=hashlib.sha256(text.encode()).hexdigest(), source=f"v{i}.txt", format="txt", text=text)
+        extractions = extract_document(doc)
+        store.add(extractions, {ex.document.id: passages(ex.document) for ex in extractions})
+    return store
+
+
+def test_pruned_bm25_gives_the_full_querys_passages_scores_and_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    monkeypatch.setattr(store_module, "_PRUNE_MIN_MATCHES", 0)  # prune even on a small store
+    store = _varied_store()
+    words = ["资金", "结余", "养护", "台账", "巡查", "绩效", "目标", "采购", "合同", "管护", "闲置", "预算", "调整",
+             "收回", "通报", "机制", "经费", "效益", "挂钩", "评价"]
+    rng = random.Random(7)
+    pruned = 0
+    for _ in range(150):
+        query = rng.sample(words, rng.randint(2, 7))
+        limit = rng.choice([3, 5, 10, 20])
+        df = store.token_doc_frequency(query)
+        query.sort(key=lambda w: df[w])
+        pruned += bool(store._split_common(query, df, limit)[1])
+        full = store._bm25(store_module._any_of(query), limit)
+        assert store.bm25_passages(query, limit) == full, (query, limit)
+    assert pruned >= 20  # the pruned path was taken, not only the full query

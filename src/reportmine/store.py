@@ -144,6 +144,8 @@ _CACHE_SIZE = 4096
 _MEMORY_IDS = itertools.count()
 _NEW_GENERATION = "INSERT OR REPLACE INTO store_meta(key, value) VALUES ('generation', lower(hex(randomblob(8))))"
 _MAX_REGIONS_IN = 500  # more matching regions than this: filter with LIKE rather than a long IN list
+_PRUNE_MIN_MATCHES = 5000  # fewer matches (summed over the words) than this: score them all
+_PRUNE_MARGIN = 1 - 1e-9  # a float sum may differ from the parts in the last bits
 
 
 @dataclass(frozen=True, slots=True)
@@ -545,16 +547,57 @@ class Store:
         return {t: int(found.get(t, 0)) for t in tokens}
 
     def bm25_passages(self, tokens: list[str], limit: int = 200) -> list[tuple[int, float]]:
-        """(passage id, BM25 score; higher is better) for passages containing any of ``tokens``."""
+        """(passage id, BM25 score; higher is better) for the best ``limit`` passages containing any
+        of ``tokens`` (ties by passage id).
+
+        BM25 is computed for every passage that matches, 50,000 for an ask with a few common words.
+        A passage's score is the sum of one part per word, so words too common to lift a passage
+        into the best ``limit`` on their own are split off (max-score pruning): only passages with
+        at least one of the other words are scored, by two queries whose phrase lists equal the
+        full query's, so scores and order are exactly the full query's."""
         if not tokens:
             return []
-        match = " OR ".join('"' + t.replace('"', '""') + '"' for t in tokens)
+        df = self.token_doc_frequency(tokens)
+        rare, common = self._split_common(sorted(tokens, key=lambda t: df[t]), df, limit)
+        if not common:
+            return self._bm25(_any_of(tokens), limit)
+        rows = (self._bm25(f"({_any_of(rare)}) AND ({_any_of(common)})", limit)
+                + self._bm25(f"({_any_of(rare)}) NOT ({_any_of(common)})", limit))
+        return sorted(rows, key=lambda r: (-r[1], r[0]))[:limit]
+
+    def _bm25(self, match: str, limit: int) -> list[tuple[int, float]]:
         rows = self.db.execute(
             # ORDER BY the score column, not rank: SQLite then keeps only the best ``limit`` rows,
-            # where FTS5's rank order sorts every match (up to 50,000 for a common word)
+            # where FTS5's rank order sorts every match
             "SELECT rowid, bm25(passages_fts) AS score FROM passages_fts WHERE passages_fts MATCH ?"
             " ORDER BY score, rowid LIMIT ?", [match, limit]).fetchall()
         return [(int(r[0]), -float(r[1])) for r in rows]
+
+    def _split_common(self, tokens: list[str], df: dict[str, int], limit: int) -> tuple[list[str], list[str]]:
+        """``tokens`` (rarest first) as (rare, common): the common ones' best possible parts add up to
+        less than ``limit`` passages are known to reach, so a passage with common words only is never
+        among the best ``limit``. Each word's best passages are cached until the next write."""
+        if sum(df.values()) < _PRUNE_MIN_MATCHES or len(tokens) < 2:
+            return tokens, []
+        tops = {t: self._word_top(t, limit) for t in tokens if df[t] >= limit}
+        # A passage scores at least the sum of the parts known from the words' own best lists.
+        known: dict[int, float] = {}
+        for top in tops.values():
+            for rowid, part in top:
+                known[rowid] = known.get(rowid, 0.0) + part
+        if len(known) < limit:
+            return tokens, []
+        reached = sorted(known.values(), reverse=True)[limit - 1]
+        cut, ceiling = len(tokens), 0.0
+        while cut > 1 and tokens[cut - 1] in tops and ceiling + tops[tokens[cut - 1]][0][1] < reached * _PRUNE_MARGIN:
+            cut -= 1
+            ceiling += tops[tokens[cut]][0][1]
+        return tokens[:cut], tokens[cut:]
+
+    def _word_top(self, token: str, limit: int) -> list[tuple[int, float]]:
+        """The best ``limit`` passages for one word, with its BM25 part in each."""
+        return self._cached(("word_top", token, limit),  # type: ignore[no-any-return]
+                            lambda: self._bm25(_any_of([token]), limit))
 
     def passage_rows(self, passage_ids: list[int]) -> list[dict[str, Any]]:
         """Passages with their text, document metadata, statements and figures inside them."""
@@ -562,23 +605,24 @@ class Store:
         # One join each for all the passages rather than two queries per passage (400 for 200 hits)
         statements = self._inside(
             'SELECT p.id, s.id, s.kind, s.category, s.text, s.start, s."end", s.section FROM passages p'
-            ' JOIN statements s ON s.doc_id = p.doc_id AND s.start < p."end" AND s."end" > p.start', passage_ids)
+            ' JOIN statements s ON s.doc_id = p.doc_id AND s.start < p."end" AND s."end" > p.start', "s.start",
+            passage_ids)
         figures = self._inside(  # f.start <= p.end follows from the others; it bounds the index range
             'SELECT p.id, f.id, f.text, f.value, f.unit, f.label, f.start, f."end" FROM passages p'
             ' JOIN figures f ON f.doc_id = p.doc_id AND f.start >= p.start AND f.start <= p."end"'
-            ' AND f."end" <= p."end"', passage_ids)
+            ' AND f."end" <= p."end"', "f.start", passage_ids)
         for row in rows:
             row["statements"] = statements.get(row["id"], [])
             row["figures"] = figures.get(row["id"], [])
         return rows
 
-    def _inside(self, select: str, passage_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
+    def _inside(self, select: str, order: str, passage_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
         """``select``'s items (its first column the passage id) by passage, each in text order."""
         out: dict[int, list[dict[str, Any]]] = {}
         for chunk in range(0, len(passage_ids), 500):
             ids = passage_ids[chunk:chunk + 500]
             cursor = self.db.conn.execute(
-                f"{select} WHERE p.id IN ({','.join('?' * len(ids))}) ORDER BY p.id, 7", ids)
+                f"{select} WHERE p.id IN ({','.join('?' * len(ids))}) ORDER BY p.id, {order}", ids)
             names = [c[0] for c in cursor.description[1:]]
             for pid, *values in cursor:
                 out.setdefault(pid, []).append(dict(zip(names, values)))
@@ -665,6 +709,11 @@ class Store:
         so it runs once over the distinct regions, and listings filter on an indexed IN list."""
         return self._cached(("regions", part), lambda: [r[0] for r in self.db.execute(
             "SELECT DISTINCT region FROM documents WHERE region LIKE ?", [f"%{part}%"])])
+
+
+def _any_of(tokens: list[str]) -> str:
+    """An FTS5 query matching any of ``tokens``, each quoted as a phrase."""
+    return " OR ".join('"' + t.replace('"', '""') + '"' for t in tokens)
 
 
 def _query_tokens(query: str) -> list[str]:
