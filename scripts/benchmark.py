@@ -1,6 +1,7 @@
 """Speed and memory figures for reportmine. Prints numbers; asserts nothing (not a test).
 
 usage: python scripts/benchmark.py [--docs 1000] [--only ingest,pdf,memory,extractors,linking]
+       python scripts/benchmark.py --only answer --db PATH
 
 Sections:
   baseline+ingest  text ingest vs. reading + jieba-segmenting the same text in one process,
@@ -13,6 +14,9 @@ Sections:
   linking          recommendation-register relink time for stores of 1,000 / 5,000 / 10,000 documents
                    (copies of the samples with their own regions, years and proposal numbers, so
                    every copy holds its own evaluation/rectification, proposal/reply/report pairs)
+  answer           proposal-answering latency (answering.answer_proposal, p50/p95) over the store at
+                   --db (build a 10,000-document one with scripts/load_benchmark.py --db PATH): the
+                   proposals in corpora/answering and corpora/samples plus synthetic ones, >= 50 in all
 The corpus is generated from the project's own samples (corpora/samples), each copy made unique.
 """
 
@@ -334,10 +338,45 @@ def section_audit() -> None:
     print(f"  audit alone   {rounds * len(extractions) / secs:8.1f} reports/s")
 
 
+def section_answer(db: str | None, synthetic: int = 30) -> None:
+    """Answer latency over a large store, per proposal, after one warm-up answer (jieba's
+    dictionary, the page cache). Extraction of the proposals is done beforehand and not timed."""
+    from reportmine import answering
+    from reportmine.pipeline import extract_document
+    from reportmine.readers import read_document
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    from load_benchmark import synth_proposal  # the load benchmark's store: its regions and projects
+
+    if not db or not Path(db).exists():
+        sys.exit("--only answer needs --db PATH: a store built by scripts/load_benchmark.py --db PATH")
+    store = Store(db)
+    paths = sorted((REPO / "corpora" / "answering" / "proposals").glob("*.txt"))
+    paths += sorted((REPO / "corpora" / "samples" / "proposal").glob("*.txt"))
+    proposals = [extract_document(read_document(p))[0] for p in paths]
+    proposals += [answering.proposal_from_text(synth_proposal(i)) for i in range(max(synthetic, 50 - len(proposals)))]
+    answering.answer_proposal(store, answering.proposal_from_text(synth_proposal(-1)))
+    latencies, asks = [], 0
+    for proposal in proposals:
+        t0 = time.perf_counter()
+        answer = answering.answer_proposal(store, proposal)
+        latencies.append(time.perf_counter() - t0)
+        asks += len(answer.asks)
+    latencies.sort()
+    ms = [x * 1000 for x in latencies]
+    print(f"== proposal answering over {store.documents(limit=1).total} documents ({store.passage_count()} passages)")
+    print(f"  {len(ms)} proposals ({len(paths)} from corpora, {len(ms) - len(paths)} synthetic), {asks} asks: "
+          f"p50 {ms[len(ms) // 2]:.0f} ms  p95 {ms[min(len(ms) - 1, int(0.95 * len(ms)))]:.0f} ms  "
+          f"max {ms[-1]:.0f} ms  ({sum(ms) / asks:.0f} ms per ask); load average "
+          + " ".join(f"{x:.2f}" for x in os.getloadavg()))
+    store.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=1000)
     parser.add_argument("--only", default="ingest,formats,pdf,memory,extractors,audit")
+    parser.add_argument("--db", help="an existing store for --only answer")
     args = parser.parse_args()
     sections = set(args.only.split(","))
     if not SAMPLES:
@@ -356,6 +395,8 @@ def main() -> None:
         section_audit()
     if "linking" in sections:
         section_linking(args.docs)
+    if "answer" in sections:
+        section_answer(args.db)
     print(f"(benchmark process peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB)")
 
 

@@ -2,6 +2,7 @@
 
 usage: python scripts/load_benchmark.py [--docs 10000] [--db PATH] [--concurrency 16]
                                         [--requests 300] [--seconds 30] [--workers 2]
+                                        [--answer-concurrency 2] [--only SUBSTRING,...]
 
 1. Builds a store of ``--docs`` synthetic documents (skipped when ``--db`` already holds that many):
    texts are generated from templates written for this script (work reports, evaluation reports,
@@ -11,6 +12,10 @@ usage: python scripts/load_benchmark.py [--docs 10000] [--db PATH] [--concurrenc
 2. Starts ``reportmine serve`` on 127.0.0.1 (a free port) in a subprocess.
 3. Drives it with httpx: for each endpoint, ``--requests`` requests at most, ``--concurrency`` in
    flight, stopping after ``--seconds``; prints p50/p95/max latency and throughput per endpoint.
+   Proposal answering (POST /api/answer, synthetic proposals about the store's own regions and
+   projects, see ``synth_proposal``) runs ``--answer-concurrency`` in flight: each answer is a
+   few hundred milliseconds of work, so 16 at once on two cores measures the queue, not the answer.
+   The load average is printed before and after: the numbers mean little on a busy machine.
 """
 
 from __future__ import annotations
@@ -57,6 +62,12 @@ ADVICE = ["细化绩效目标，建立可衡量的指标体系", "加快资金�
 DONE = ["已完成整改", "已全部整改到位", "正在整改，计划年底前完成", "已制定整改方案，逐步推进", "部分整改"]
 TYPES = ["work_report", "evaluation_report", "rectification_report", "self_evaluation", "proposal_reply"]
 SEARCH_WORDS = ["整改", "绩效目标", "资金拨付", "管护", "政府采购", "预算", "结余", "高标准农田", "老旧小区", "评价"]
+# What a delegate asks for, in a proposal's words ({project} and {dept} filled in per proposal).
+PROPOSAL_ASKS = ["加快{project}项目资金拨付进度，减少年末结余资金", "细化{project}绩效目标，向社会公开评价结果",
+                 "明确{project}建成设施的管护主体和经费，防止设施闲置", "严格规范{dept}专项资金用途，及时收回违规资金",
+                 "将{project}绩效评价结果与下年度预算安排挂钩", "加强{dept}政府采购内控和合同履约验收",
+                 "对新增{project}项目开展事前绩效评估，压减低效支出", "按月通报{project}支出进度，压实主管部门责任"]
+DELEGATES = ["周明远", "林秀兰", "何建国", "赵晓燕", "钱志强", "孙丽华", "吴海涛", "郑春梅"]
 
 
 def synth(i: int) -> str:
@@ -97,6 +108,22 @@ def synth(i: int) -> str:
         tail = f"目前{rng.choice(DONE)}。" if kind in ("rectification_report", "proposal_reply") else ""
         lines.append(f"{k + 1}. {s}。{tail}")
     lines += ["", f"编号 {i:06d}"]  # keeps every text, and so every content hash, unique
+    return "\n".join(lines) + "\n"
+
+
+def synth_proposal(i: int) -> str:
+    """Delegate proposal ``i``: two to four asks after a '为此建议：' line, about one of the store's
+    regions and projects, so that answering it finds evidence there."""
+    rng = random.Random(100_000 + i)
+    region, year = rng.choice(REGIONS), rng.randint(2019, 2025)
+    dept, project = rng.choice(SECTORS)
+    asks = rng.sample(PROPOSAL_ASKS, rng.randint(2, 4))
+    lines = [f"关于提高{region}{project}资金使用绩效的建议", "",
+             f"代表：{rng.choice(DELEGATES)}    建议编号：第{rng.randint(10, 400)}号（{year}年）", "",
+             f"近几年{region}{project}投入逐年增加，群众反映较好，但也存在一些值得重视的情况：有的项目资金下达后迟迟"
+             f"拨付不到位，有的项目绩效目标笼统，建成后的设施无人维护。{dept}部门虽已做了不少工作，仍需进一步改进。", "",
+             "为此建议："]
+    lines += [f"{'一二三四'[k]}、{a.format(project=project, dept=dept)}。" for k, a in enumerate(asks)]
     return "\n".join(lines) + "\n"
 
 
@@ -174,20 +201,26 @@ class Result:
                 f"  errors {self.errors}")
 
 
-async def drive(client: httpx.AsyncClient, name: str, urls: list[str], concurrency: int, seconds: float) -> Result:
+Request = str | tuple[str, dict]  # a GET url, or (url, JSON body) to POST
+
+
+async def drive(client: httpx.AsyncClient, name: str, urls: list[Request], concurrency: int, seconds: float) -> Result:
     sem = asyncio.Semaphore(concurrency)
     latencies: list[float] = []
     errors = 0
     stop_at = time.perf_counter() + seconds
 
-    async def one(url: str) -> None:
+    async def one(request: Request) -> None:
         nonlocal errors
         async with sem:
             if time.perf_counter() > stop_at:
                 return
             t = time.perf_counter()
             try:
-                r = await client.get(url)
+                if isinstance(request, tuple):
+                    r = await client.post(request[0], json=request[1])
+                else:
+                    r = await client.get(request)
                 ok = r.status_code == 200
             except httpx.HTTPError:
                 ok = False
@@ -201,7 +234,7 @@ async def drive(client: httpx.AsyncClient, name: str, urls: list[str], concurren
     return Result(name, latencies, errors, time.perf_counter() - t0)
 
 
-def plan(db: str, n_requests: int, rng: random.Random) -> dict[str, list[str]]:
+def plan(db: str, n_requests: int, rng: random.Random) -> dict[str, list[Request]]:
     store = Store(db)
     total = store.documents(limit=1).total
     ids = [r["id"] for r in store.documents(limit=1000, offset=rng.randrange(max(1, total - 1000))).rows]
@@ -224,18 +257,30 @@ def plan(db: str, n_requests: int, rng: random.Random) -> dict[str, list[str]]:
                                      for _ in range(n_requests)],
         "GET /register (UI)": [f"/register?offset={rng.randrange(0, 500)}" for _ in range(max(1, n_requests // 3))],
         "GET / (dashboard)": ["/"] * max(1, n_requests // 10),
+        ANSWER: [("/api/answer", {"text": synth_proposal(i)}) for i in range(max(50, n_requests // 3))],
     }
 
 
-async def run_load(base: str, urls: dict[str, list[str]], concurrency: int, seconds: float) -> None:
+ANSWER = "POST /api/answer"
+
+
+async def run_load(base: str, urls: dict[str, list[Request]], concurrency: int, seconds: float,
+                   answer_concurrency: int) -> None:
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=120) as client:
-        for warm in ("/", "/api/search?q=预算", "/register"):  # jieba, templates and caches fill on first use
+        # jieba, templates and caches fill on first use
+        for warm in ("/", "/api/search?q=预算", "/register", ("/api/answer", {"text": synth_proposal(-1)})):
             t = time.perf_counter()
-            r = await client.get(warm)
-            print(f"warm-up {warm:<24} {r.status_code} in {(time.perf_counter() - t) * 1000:8.1f} ms", flush=True)
+            r = await (client.post(warm[0], json=warm[1]) if isinstance(warm, tuple) else client.get(warm))
+            label = warm[0] if isinstance(warm, tuple) else warm
+            print(f"warm-up {label:<24} {r.status_code} in {(time.perf_counter() - t) * 1000:8.1f} ms", flush=True)
         for name, u in urls.items():
-            print((await drive(client, name, u, concurrency, seconds)).line(), flush=True)
+            n = answer_concurrency if name == ANSWER else concurrency
+            print((await drive(client, name, u, n, seconds)).line(), flush=True)
+
+
+def load_average() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 def main() -> None:
@@ -246,6 +291,8 @@ def main() -> None:
     ap.add_argument("--requests", type=int, default=300, help="requests per endpoint at most (default 300)")
     ap.add_argument("--seconds", type=float, default=30, help="time cap per endpoint (default 30)")
     ap.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1), help="processes building the store")
+    ap.add_argument("--answer-concurrency", type=int, default=2, help="proposal answers in flight (default 2)")
+    ap.add_argument("--only", help="comma-separated parts of endpoint names to run (e.g. 'figures,answer')")
     args = ap.parse_args()
     tmp = None if args.db else tempfile.TemporaryDirectory(prefix="reportmine-load-")
     db = args.db or str(Path(tmp.name) / "load.db")  # type: ignore[union-attr]
@@ -253,10 +300,14 @@ def main() -> None:
     port = free_port()
     server = start_server(db, port)
     try:
-        print(f"server on 127.0.0.1:{port}; concurrency {args.concurrency}, <= {args.requests} requests and "
-              f"<= {args.seconds:.0f} s per endpoint", flush=True)
-        asyncio.run(run_load(f"http://127.0.0.1:{port}", plan(db, args.requests, random.Random(1)),
-                             args.concurrency, args.seconds))
+        print(f"server on 127.0.0.1:{port}; concurrency {args.concurrency} (answers {args.answer_concurrency}), "
+              f"<= {args.requests} requests and <= {args.seconds:.0f} s per endpoint; {load_average()}", flush=True)
+        urls = plan(db, args.requests, random.Random(1))
+        if args.only:
+            urls = {k: v for k, v in urls.items() if any(part.lower() in k.lower() for part in args.only.split(","))}
+        asyncio.run(run_load(f"http://127.0.0.1:{port}", urls, args.concurrency, args.seconds,
+                             args.answer_concurrency))
+        print(f"done; {load_average()}", flush=True)
     finally:
         server.terminate()
         try:
