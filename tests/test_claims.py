@@ -93,3 +93,38 @@ def test_batch_with_a_rate_and_a_remainder_is_one_claim() -> None:
 def test_part_of_a_batch_done_is_in_progress() -> None:
     (c,) = _claims("第0107号建议提出的6条建议，已落实5条。")
     assert (c.recommendation_count, c.status) == (6, "in_progress")
+
+
+def test_a_remainder_adds_up_to_the_batch() -> None:
+    # no total stated: the done part and the remainder make it
+    (c,) = _claims("截至年底，已整改问题 64 个，其余 9 个问题列入 2025 年整改计划。")
+    assert (c.recommendation_count, c.status) == (73, "in_progress")
+    assert c.text.startswith("已整改问题 64 个") and c.text.endswith("整改计划")
+
+
+def test_a_done_count_with_a_completion_rate_speaks_of_the_batch() -> None:
+    (c,) = _claims("评价共发现问题35个，已督促相关单位整改完毕31个，整改完成率88.6%。")
+    assert (c.recommendation_count, c.status) == (35, "in_progress")
+    assert c.text.startswith("评价共发现问题35个")
+    (c,) = _claims("评价共发现问题20个，已全部整改完毕20个，整改完成率100%。")
+    assert (c.recommendation_count, c.status) == (20, "rectified")
+
+
+def test_every_part_with_its_own_status_is_its_own_claim() -> None:
+    found = _claims("截至6月底，9条建议中已落实6条，正在落实3条，整改完成率66.7%。")
+    assert [(c.recommendation_count, c.status) for c in found] == [(6, "rectified"), (3, "in_progress")]
+    assert found[0].text == "9条建议中已落实6条"
+    found = _claims("共涉及整改事项4项，已完成整改2项，基本完成1项，正在整改1项。")
+    assert [(c.recommendation_count, c.status) for c in found] == [(2, "rectified"), (1, "in_progress"),
+                                                                  (1, "in_progress")]
+
+
+def test_complying_with_a_notice_is_no_request() -> None:
+    text = ("共指出问题4个，提出建议6条。按照县政府督查室督办通知（云政督〔2024〕8号）要求，"
+            "我局制定整改方案，明确责任人和完成时限。")
+    assert _claims(text) == []
+
+
+def test_a_proposed_rule_is_no_request() -> None:
+    text = "3.建立绩效评价整改报告制度，要求被评价单位在收到报告后30日内报送整改情况；逾期未整改的核减预算。"
+    assert _claims(text) == []

@@ -28,18 +28,24 @@ _RECTIFIED = re.compile(
     r"|已全部办理完毕|办理完毕"
     r"|均(?:已)?得到(?:较好|有效)?(?:的)?落实|已全部(?:采纳|落实)|全部(?:采纳|落实到位)"
 )
-_DONE = re.compile(r"已(?:完成|落实|全部)?整改|整改到位|整改完毕|整改率")
+_DONE = re.compile(r"已(?:完成|落实|全部)?整改|整改到位|整改完毕|整改(?:完成)?率")
 _IN_PROGRESS = re.compile(r"正在整改|整改中|逐步解决|列入(?:整改)?计划|持续整改|正在落实|基本完成整改")
 _REQUIRED = re.compile(
     r"要求.{0,20}整改|责令.{0,10}整改|限期整改|请.{0,30}(?:完成|进行|落实)(?:.{0,10}的)?整改|应于.{0,20}前完成整改"
     r"|请.{0,40}(?:整改方案|报送整改情况)"
 )
-# "已完成整改3条" / "列入计划1条": a status with its own count
+# "已完成整改3条" / "列入计划1条" / "已整改问题72个": a status with its own count
 _STATUS_COUNT = re.compile(
-    rf"(?P<status>已完成整改|完成整改|已整改|整改到位|已落实|列入计划|正在整改|逐步解决|正在推进)(?P<n>{_NUM})(?:条|项|个)"
+    r"(?P<status>已完成整改|完成整改|已整改|整改到位|整改完毕|已落实|列入计划|正在整改|逐步解决|正在推进|正在落实|基本完成(?:整改)?)"
+    rf"(?:问题|建议|意见)?(?P<n>{_NUM})(?:条|项|个)"
 )
-# "整改率90.3%", "其余10条正在整改": the sentence speaks of the whole batch, not of its parts
-_REMAINDER = re.compile(rf"(?:整改率|落实率)(?:达到?|为)?{_NUM}(?:\.\d+)?%|其余{_NUM}(?:条|项|个)[^,，。；;]{{0,8}}")
+# "整改率90.3%", "整改完成率92.7%", "其余10条正在整改": the sentence speaks of the whole batch
+_RATE = re.compile(rf"(?:整改|落实|整改完成|办结)率(?:达到?|为)?{_NUM}(?:\.\d+)?%")
+_REST = re.compile(rf"其余(?P<n>{_NUM})(?:条|项|个)[^,，。；;]{{0,20}}")
+# "按照…督办通知要求，我局制定整改方案": the writer complying, not a request to rectify;
+# "建立…制度，要求被评价单位…报送整改情况": a rule proposed, not a request about advice given
+_COMPLYING = re.compile(r"(?:按照|根据|依据|遵照|按)[^。；;]{0,40}$")
+_RULE = re.compile(r"(?:建立|制定|出台|完善|健全|明确|规定|修订)[^。；;]{0,20}(?:制度|机制|办法|条例|规定|细则)")
 # Replies speak of one proposal ("您的建议已全部采纳"); "该问题" is one problem: neither is an aggregate.
 _SINGLE = re.compile(r"您|你的|所提|本建议|该(?:问题|建议|项)|此项")
 _PLURAL = re.compile(r"均|全部|所有|各项|上述|以上|相关|共")
@@ -86,7 +92,10 @@ def _claims_in(text: str, sentences: list[tuple[int, int]], i: int) -> list[Clai
     counted = list(_STATUS_COUNT.finditer(text, a, b))
     count, start = _subject(text, a, b)
     partial = len(counted) == 1 and count is not None and (_to_int(counted[0]["n"]) or 0) < count
-    if counted and count is not None and start is not None and (_REMAINDER.search(text, a, b) or partial):
+    # A remainder, or one count with a rate or short of the total, speaks of the whole batch;
+    # every part with its own status and count ("已落实5条，正在落实2条") is one claim per part.
+    whole = _REST.search(text, a, b) or len(counted) == 1 and (partial or _RATE.search(text, a, b))
+    if counted and count is not None and start is not None and whole:
         return [_summed(text, a, b, counted, count, start)]
     if counted:
         return [_itemised(text, a, m) for m in counted]
@@ -95,6 +104,8 @@ def _claims_in(text: str, sentences: list[tuple[int, int]], i: int) -> list[Clai
         request = None  # "《关于…并按要求进行整改的通知》" names a document
     if request and text.startswith("建议", _clause_start(text, a, request.start())):
         request = None  # "建议对…的5个项目限期整改" is one recommendation, not a claim about advice
+    if request and (_COMPLYING.search(text[a:request.start()]) or _RULE.search(text, a, request.start())):
+        request = None
     if request and not _DONE.search(text, a, b):
         if count is None and i > 0:  # "提出建议4条。请…于…前完成整改": the count is one sentence back
             pa, pb = sentences[i - 1]
@@ -150,14 +161,18 @@ def _subject(text: str, a: int, b: int) -> tuple[int | None, int | None]:
 def _summed(text: str, a: int, b: int, counted: list[re.Match[str]], total: int, start: int) -> ClaimSpan:
     """"103条建议，已整改93条，整改率90.3%，其余10条正在整改": one claim about all 103."""
     done = sum(_to_int(m["n"]) or 0 for m in counted if _status_of(m) == "rectified")
-    open_ = any(_status_of(m) == "in_progress" for m in counted) or re.search(r"其余", text[a:b])
+    rests = list(_REST.finditer(text, a, b))
+    # "已整改问题72个，其余15个问题列入计划": with no total stated, the parts add up to it
+    total = max(total, sum(_to_int(m["n"]) or 0 for m in counted) + sum(_to_int(m["n"]) or 0 for m in rests))
+    open_ = any(_status_of(m) == "in_progress" for m in counted) or bool(rests)
     status = "rectified" if done >= total and not open_ else "in_progress"
-    end = max([m.end() for m in counted] + [m.end() for m in _REMAINDER.finditer(text, a, b)])
+    end = max([m.end() for m in counted] + [m.end() for m in (*_RATE.finditer(text, a, b), *rests)])
     return ClaimSpan(start, end, total, status)
 
 
 def _status_of(m: re.Match[str]) -> str:
-    return "in_progress" if m["status"] in ("列入计划", "正在整改", "逐步解决", "正在推进") else "rectified"
+    open_ = ("列入计划", "正在整改", "逐步解决", "正在推进", "正在落实", "基本完成", "基本完成整改")
+    return "in_progress" if m["status"] in open_ else "rectified"
 
 
 def _itemised(text: str, a: int, m: re.Match[str]) -> ClaimSpan:
