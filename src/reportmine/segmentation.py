@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import itertools
 import logging
 import re
 import threading
@@ -62,18 +63,20 @@ class Segmented:
     to a single pass per document.
     """
 
-    __slots__ = ("text", "words", "starts", "ends")
+    __slots__ = ("text", "words", "starts", "ends", "_expanded")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.words: list[str] = []
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        for word, start, end in _jieba().tokenize(text):
-            if not _PUNCT_OR_SPACE.match(word):
-                self.words.append(word)
-                self.starts.append(start)
-                self.ends.append(end)
+        # lcut and offsets summed from word lengths: jieba.tokenize is the same cut through a
+        # generator of tuples
+        words = _jieba().lcut(text)
+        ends = list(itertools.accumulate(map(len, words)))
+        starts = [0] + ends[:-1] if ends else []
+        keep = _keep_flags(words)
+        self.words: list[str] = list(itertools.compress(words, keep))
+        self.starts: list[int] = list(itertools.compress(starts, keep))
+        self.ends: list[int] = list(itertools.compress(ends, keep))
+        self._expanded: dict[str, list[str]] = {}
 
     def words_in(self, start: int, end: int) -> list[str]:
         """Words lying inside ``[start, end)`` (a word cut by the span's edge is left out)."""
@@ -84,15 +87,41 @@ class Segmented:
     def search_words_in(self, start: int, end: int) -> list[str]:
         """Search-mode words inside the span: each word plus its dictionary sub-words, as
         jieba's cut_for_search gives them, derived without cutting the text again."""
-        freq = _jieba().dt.FREQ
         out: list[str] = []
+        expanded = self._expanded
         for word in self.words_in(start, end):
-            if len(word) > 2:
-                for n in (2, 3):
-                    if len(word) > n:
-                        out.extend(g for g in (word[i:i + n] for i in range(len(word) - n + 1)) if freq.get(g))
-            out.append(word)
+            if len(word) <= 2:
+                out.append(word)
+                continue
+            found = expanded.get(word)  # a document repeats its words: expand each once
+            if found is None:
+                found = expanded[word] = _with_sub_words(word)
+            out += found
         return out
+
+
+def _with_sub_words(word: str) -> list[str]:
+    """``word``'s dictionary 2- and 3-character sub-words, then ``word`` (cut_for_search order)."""
+    freq = _jieba().dt.FREQ
+    out: list[str] = []
+    for n in (2, 3):
+        if len(word) > n:
+            out.extend(g for g in (word[i:i + n] for i in range(len(word) - n + 1)) if freq.get(g))
+    out.append(word)
+    return out
+
+
+def _keep_flags(words: list[str]) -> list[bool]:
+    """Whether each word is a word (not punctuation or space); a word is tested once per call."""
+    seen: dict[str, bool] = {}
+    match = _PUNCT_OR_SPACE.match
+    out = []
+    for w in words:
+        flag = seen.get(w)
+        if flag is None:
+            flag = seen[w] = match(w) is None
+        out.append(flag)
+    return out
 
 
 @functools.lru_cache(maxsize=4)
