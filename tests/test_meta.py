@@ -189,3 +189,46 @@ def test_bare_number_field_on_a_proposal_form():
     doc = annotated(text)
     assert (doc.doc_type, doc.meta.proposal_no, doc.meta.delegate) == ("proposal", "A107", "赵敏")
     assert annotated("某项目绩效自评报告\n编号：A107\n一、概况\n略。").meta.proposal_no is None
+
+
+WEB_REPORT = """\
+青湾县人民政府门户网站
+首页 | 政务公开 | 互动交流
+您现在的位置：首页 » 信息公开 » 绩效管理
+
+青湾县财政局2023年预算绩效管理工作总结
+
+发布时间：2024-02-29 10:12    来源：县财政局    浏览次数：412
+
+2023年，我局围绕提升资金使用效益开展绩效管理，完成评价项目26个。
+
+青湾县财政局
+2024年2月19日
+
+【打印本页】 【关闭窗口】
+上一篇：青湾县2023年县级决算公开说明
+下一篇：关于公布2024年度第一批采购意向的公告
+主办单位：青湾县人民政府办公室    承办单位：青湾县信息中心
+联系电话：0000-1234567    网站标识码：0000000001
+某ICP备00000000号-1    某公网安备00000000000000号
+"""
+
+
+def test_signing_date_above_the_site_footer_beats_the_page_date():
+    m = annotated(WEB_REPORT).meta
+    assert m.date == "2024-02-19"
+    assert m.issuer == "青湾县财政局"
+
+
+def test_evaluation_agency_field_names_the_issuer():
+    text = ("临川市2023年城区公交运营补贴项目绩效评价报告\n\n委托单位：临川市财政局\n"
+            "评价机构：江北衡信绩效咨询有限公司\n报告日期：2024年4月8日\n\n一、项目概况\n全年补贴资金3,200万元。\n")
+    m = annotated(text).meta
+    assert m.issuer == "江北衡信绩效咨询有限公司"
+    assert m.date == "2024-04-08"
+
+
+def test_filled_in_by_field_names_the_issuer():
+    text = ("2023年度项目支出绩效自评表\n填报单位（盖章）：临川市城市管理局\n项目名称：城区道路保洁\n"
+            "| 年度预算数 | 860万元 |\n| 执行率 | 97.2% |\n")
+    assert annotated(text).meta.issuer == "临川市城市管理局"

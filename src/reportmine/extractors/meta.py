@@ -16,9 +16,19 @@ from .region import CJK, MUNICIPALITIES, ORGAN, ORGAN_END, PROVINCES, SHORT_ORGA
 
 # 受X财政局委托: an evaluation agency works for the body that commissioned the report.
 _COMMISSIONED = re.compile(rf"受([{CJK}]{{2,20}}?{ORGAN})委托")
+# 评价机构：某某咨询有限公司 / 填报单位（盖章）：某局: a form's field naming who wrote the report.
+# (委托单位 and 项目实施单位 name the commissioner and the evaluated unit, not the writer.)
+_AUTHOR_FIELD = re.compile(
+    r"^\s*(?:第三方)?(?:评价机构|评价单位|受托机构|编制单位|编报单位|填报单位|报告单位|报送单位|自评单位)"
+    rf"\s*(?:[(（](?:盖章|公章|签章)[)）])?\s*[:：]\s*([{CJK}()（）]{{4,40}})\s*$"
+)
 # 我代表上海市人民政府 / 我代表国务院: who delivers a government work report.
 _ON_BEHALF = re.compile(rf"我代表([{CJK}]{{2,16}}?(?:人民政府|国务院))")
-_CHROME = re.compile(r"当前位置|首页|>>|发布|来源|访问|浏览|打印|分享|纠错|字号|收藏|扫一扫|关闭|http|www\.|【|】")
+_CHROME = re.compile(
+    r"当前位置|首页|>>|发布|来源|访问|浏览|打印|分享|纠错|字号|收藏|扫一扫|关闭|http|www\.|【|】"
+    # a government site's footer and paging: 上一篇/下一篇, 主办单位, ICP/公安备案, 网站标识码
+    r"|上一篇|下一篇|主办单位|承办单位|技术支持|版权所有|ICP|公网安备|网站标识码|网站地图|无障碍|长者模式|您现在的位置|Copyright|©"
+)
 _CONTACT = re.compile(r"联系人|联系电话|电话|地址|邮编|传真|邮箱|抄送|附件|此件|公开方式|印发")
 
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
@@ -88,7 +98,7 @@ def extract_meta(
     if doc_type == "proposal":
         meta.issuer = meta.delegate  # a proposal is written by its delegate
     else:
-        meta.issuer = _issuer(text, lines, issuer_line, meta.region, doc_type)
+        meta.issuer = _author_field(lines) or _issuer(text, lines, issuer_line, meta.region, doc_type)
     meta.year = _main_year(text, title, headings, doc_type, meta.date)
     return meta
 
@@ -110,6 +120,15 @@ def _issuer_line(lines: list[str], title: str, doc_type: str) -> str | None:
         line = re.sub(r"\s*(?:编印|编制|编)$", "", line)  # 某区财政局 编: the compiler of a volume
         if line != title and not title.startswith(line) and _is_organ_line(line):
             return line
+    return None
+
+
+def _author_field(lines: list[str]) -> str | None:
+    """An author named in a labelled field at the head or the foot of a report form."""
+    for line in lines[:20] + lines[-12:]:
+        m = _AUTHOR_FIELD.match(line)
+        if m and ORGAN_END.search(m.group(1)):
+            return normalize(m.group(1)).text
     return None
 
 
