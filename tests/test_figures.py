@@ -355,6 +355,12 @@ def test_a_score_band_is_one_range() -> None:
     ]
 
 
+def test_a_score_band_named_by_wei() -> None:
+    assert [(f.text, f.value_max) for f in figures("评价得分90分至100分为“优”,85分为“良”。")] == [
+        ("90分至100分", Decimal(100)), ("85分", None)]
+    assert found("绩效评分工作要一分为二地看待。") == []
+
+
 def test_the_last_unit_of_a_range_decides() -> None:
     assert [(f.text, f.unit) for f in figures("答辩得分85分,用时20分至30分钟。")] == [
         ("85分", "score"), ("20分至30分钟", "duration")]

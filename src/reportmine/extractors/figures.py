@@ -97,7 +97,7 @@ def _alternation(table: dict[str, str]) -> str:
 
 # 分 after a number is a score unless it starts another word (分钟, 分之, 分别, 分配, 分析…).
 _NOT_SCORE = ("钟|之|别|配|析|解|类|级|行|领|期|批|局|项|公|院|中|会|部|成|担|档|散|布|摊|管|包|组|工|红|享|支|子"
-              "|母|段|为|步|阶|区|层|号|开|发|歧|割|化|流|拣|拆|明|数线|值")
+              "|母|段|步|阶|区|层|号|开|发|歧|割|化|流|拣|拆|明|数线|值")
 
 _UNIT = (
     "(?P<U>"
@@ -395,6 +395,8 @@ class _Finder:
             return True
         if m.group("score") and not _score_context(self.text, m.start()):
             return True
+        if m.group("score") and self.text.startswith("为", m.end()):
+            return True  # 一分为二: divided in two (a written score reads 85分为良)
         if n1 == "十" and (m.group("score") or m.group("cnt") == "字"):
             return True  # 十字 is a cross (红十字会, 十字路口), not ten characters
         after = self.text[m.end() : m.end() + 1]
