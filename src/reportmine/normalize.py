@@ -107,7 +107,7 @@ def _soft_breaks(text: str) -> list[tuple[int, int]]:
     wrap = _wrap_width(lengths)
     width = wrap or _LONG_LINE
     out: list[tuple[int, int]] = []
-    nonempty = [i for i, n in enumerate(lengths) if n and not _PAGE_NUMBER.fullmatch(lines[i].group())]
+    nonempty = [i for i, n in enumerate(lengths) if n > 16 or n and not _PAGE_NUMBER.fullmatch(lines[i].group())]
     for a, b in zip(nonempty, nonempty[1:]):
         prev, nxt = lines[a].group().rstrip(_SPACES + "\r"), lines[b].group()
         if _split_number(prev, nxt.lstrip(_SPACES)):
@@ -142,8 +142,11 @@ def _split_number(prev: str, nxt: str) -> bool:
     a trailing decimal point, or a line that starts with the point or the next group; two whole
     numbers on consecutive lines (table cells, page numbers) stay apart.
     """
-    head, rest = _NUMBER_HEAD.search(prev), _NUMBER_REST.match(nxt)
-    if head is None or rest is None or head.start() == len(prev) - len(prev.lstrip(_SPACES)):
+    if not (prev[-1:].isdigit() or prev[-1:] in ",.") or not (nxt[:1].isdigit() or nxt[:1] in ",."):
+        return False  # the common case, decided without a regex
+    tail = prev[-40:]
+    head, rest = _NUMBER_HEAD.search(tail), _NUMBER_REST.match(nxt)
+    if head is None or rest is None or not tail[: head.start()].strip(_SPACES):
         return False  # a line that is only a number is a marker, a cell or a page number
     if rest.group(2):  # 12 + .5, 1 + ,356
         return rest.group(2) == "." or len(rest.group(3)) == 3 and head.group(1) is None
