@@ -132,7 +132,9 @@ def test_item_listings_are_newest_document_first_then_text_order(filled: Store) 
     assert unit_rows and all(r["unit"] == "CNY" and r["value_num"] >= 1e6 and r["year"] == 2018 for r in unit_rows)
 
 
-def test_search_pages_neither_overlap_nor_drop_hits(filled: Store) -> None:
+@pytest.mark.parametrize("kept", [200, 6])  # 6: pages past the ranked-once hits run the query
+def test_search_pages_neither_overlap_nor_drop_hits(filled: Store, kept: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_module, "_SEARCH_KEPT", kept)
     everything = filled.search("资金", limit=100)
     assert everything.total == len(everything.rows) > 10
     scores = [r["score"] for r in everything.rows]
@@ -213,3 +215,17 @@ def test_pruned_bm25_gives_the_full_querys_passages_scores_and_order(monkeypatch
         full = store._bm25(store_module._any_of(query), limit)
         assert store.bm25_passages(query, limit) == full, (query, limit)
     assert pruned >= 20  # the pruned path was taken, not only the full query
+
+
+@pytest.mark.parametrize("filters", [{"unit": "CNY", "min_value": 1_000_000}, {"unit": "CNY", "max_value": 1_100_000, "year": 2018},
+                                     {"unit": "percent", "min_value": 50, "region": "临江"}, {"unit": "CNY", "min_value": 1e12}])
+def test_figures_by_value_range_are_the_same_whichever_index_drives(filled: Store, filters: dict,  # type: ignore[type-arg]
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    pages = []
+    for narrow in (0, 10**9):  # 0: walk the documents; 10**9: start from figures(unit, value_num)
+        monkeypatch.setattr(store_module, "_NARROW_RANGE", narrow)
+        pages.append([(p.total, [r["id"] for r in p.rows]) for p in
+                      (filled.figures(**filters, limit=3, offset=off) for off in (0, 3, 6))])
+    assert pages[0] == pages[1]
+    everything = filled.figures(**filters, limit=1000).rows
+    assert all(r["unit"] == filters["unit"] for r in everything)
