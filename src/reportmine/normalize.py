@@ -59,7 +59,6 @@ class NormalizedText:
         return self.origin[start], self.origin[end - 1] + 1
 
 
-@lru_cache(maxsize=4)
 def normalize(text: str) -> NormalizedText:
     """Build the matching view of ``text`` (cached: every stage of one document shares it).
 
@@ -69,11 +68,32 @@ def normalize(text: str) -> NormalizedText:
     >>> v.to_original(2, 7)
     (2, 8)
     """
+    # Lines, headings and names are normalised by the dozen per document: they get a cache of
+    # their own, so they never push the document's own view out of its few slots.
+    return _normalize_short(text) if len(text) < _SHORT else _normalize_long(text)
+
+
+_SHORT = 1000
+
+
+@lru_cache(maxsize=512)  # a few hundred per document; at most ~18 MB even if all were 1,000 long
+def _normalize_short(text: str) -> NormalizedText:
+    return _build(text)
+
+
+@lru_cache(maxsize=4)
+def _normalize_long(text: str) -> NormalizedText:
+    return _build(text)
+
+
+def _build(text: str) -> NormalizedText:
     folded = text.translate(_WIDTH_TABLE)
     table = _t2s_table()
     if not table.keys().isdisjoint(map(ord, set(folded))):
         folded = folded.translate(table)
-    deletions = _soft_breaks(folded) + [m.span() for m in _LAYOUT_SPACE.finditer(folded)]
+    # a soft break joins two lines: one line has none
+    deletions = _soft_breaks(folded) if "\n" in folded else []
+    deletions += [m.span() for m in _LAYOUT_SPACE.finditer(folded)]
     return _apply_deletions(folded, deletions)
 
 

@@ -112,12 +112,14 @@ def sentence_contexts(document: Document, view: NormalizedText, units: Units) ->
     last_heads: list[str] = []
     override_paragraph = -1
     listed = _listed_paragraphs(units)
-    for i, s in enumerate(units.sentences):
-        heads = _headings(document, view, units, i)
+    kinds: dict[tuple[str, ...], str] = {}  # a heading path's kind, worked out once
+    for i, (s, heads) in enumerate(zip(units.sentences, _heading_paths(document, view, units))):
         if heads != last_heads or s.heading or (s.paragraph != override_paragraph and s.paragraph not in listed):
             override = None  # a plan paragraph governs the items after it, not the sign-off
         last_heads = heads
-        kind = cues.section_kind(heads)
+        kind = kinds.get(tuple(heads))
+        if kind is None:
+            kind = kinds[tuple(heads)] = cues.section_kind(heads)
         if cues.LABEL.match(s.text) and cues.section_kind([s.text]) not in ("", "none"):
             override = cues.section_kind([s.text])
         elif not s.heading and kind in ("", "none", "rectification") and cues.PLAN_SWITCH.match(s.text):
@@ -157,13 +159,20 @@ def _default_kind(document: Document, contexts: list[Context]) -> str:
     return ""
 
 
-def _headings(document: Document, view: NormalizedText, units: Units, sentence: int) -> list[str]:
-    if document.sections:
-        orig = view.origin[units.sentences[sentence].start]
-        inside = [x for x in document.sections if x.span.start <= orig < x.span.end and x.level >= 1]
-        # headings are original text: fold them like the view (traditional -> simplified, widths)
-        return [normalize(x.heading).text for x in sorted(inside, key=lambda x: (x.level, x.span.start))]
-    return _own_headings(units, sentence)
+def _heading_paths(document: Document, view: NormalizedText, units: Units) -> list[list[str]]:
+    """The headings each sentence stands under, outermost first."""
+    if not document.sections:
+        return [_own_headings(units, i) for i in range(len(units.sentences))]
+    ordered = sorted((x for x in document.sections if x.level >= 1), key=lambda x: (x.level, x.span.start))
+    # headings are original text: fold them like the view (traditional -> simplified, widths)
+    folded = [normalize(x.heading).text for x in ordered]
+    spans = [(x.span.start, x.span.end) for x in ordered]
+    origin = view.origin
+    out = []
+    for s in units.sentences:
+        orig = origin[s.start]
+        out.append([f for (a, b), f in zip(spans, folded) if a <= orig < b])
+    return out
 
 
 def _own_headings(units: Units, sentence: int) -> list[str]:
