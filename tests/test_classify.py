@@ -40,6 +40,16 @@ def test_features_fold_digits_and_carry_context() -> None:
     assert "^形成" in a
 
 
+def test_context_conjunctions_reach_the_kind_model_only() -> None:
+    feats = classify.featurize("加强培训", ["加强", "培训"], ["sec=measure", "doc=work_report", "pos=lead"])
+    assert "xx:sec=measure&doc=work_report" in feats and "sw:measure|加强" in feats
+    assert not any(f.startswith(classify.CONJUNCTION_PREFIXES) for f in classify.featurize("加强培训", ["加强", "培训"]))
+    models = fit([Example(e.text, e.kind, e.category, e.source, ("sec=issue", "doc=other")) for e in EXAMPLES])
+    names = sorted(models.space.vocabulary, key=models.space.vocabulary.__getitem__)
+    conj = [j for j, f in enumerate(names) if f.startswith(classify.CONJUNCTION_PREFIXES)]
+    assert conj and not models.category.coef[:, conj].any()
+
+
 def test_save_and_load_round_trip_without_pickle(tmp_path: Path) -> None:
     models = fit(EXAMPLES)
     classify.save_models(models, tmp_path)

@@ -28,6 +28,7 @@ import numpy as np
 from .document import CATEGORIES
 from .extractors.classify import (
     CATEGORY_LABELS,
+    CONJUNCTION_PREFIXES,
     KIND_LABELS,
     FeatureSpace,
     LinearModel,
@@ -214,8 +215,20 @@ def fit(examples: Sequence[Example], features: Sequence[list[str]] | None = None
     x = space.transform(feats)
     kind = _fit_linear(x, [e.kind for e in examples], KIND_LABELS, C_KIND)
     cat_idx = [i for i, e in enumerate(examples) if e.kind != "none" and e.category]
-    category = _fit_linear(x[cat_idx], [examples[i].category or "" for i in cat_idx], CATEGORY_LABELS, C_CATEGORY)
+    # the category model leaves out the text x place conjunctions: where a statement stands
+    # tells its kind, not its category (they only thinned out its evidence in CV)
+    names = sorted(space.vocabulary, key=space.vocabulary.__getitem__)
+    cols = np.array([j for j, f in enumerate(names) if not f.startswith(CONJUNCTION_PREFIXES)], dtype=np.int64)
+    y = [examples[i].category or "" for i in cat_idx]
+    category = _widen(_fit_linear(x[cat_idx][:, cols], y, CATEGORY_LABELS, C_CATEGORY), cols, len(names))
     return StatementModels(space, kind, category, {})
+
+
+def _widen(model: LinearModel, cols: np.ndarray, width: int) -> LinearModel:
+    """A model fitted on some columns, as one over all of them (zero weight elsewhere)."""
+    coef = np.zeros((model.coef.shape[0], width))
+    coef[:, cols] = model.coef
+    return LinearModel(model.classes, coef, model.intercept)
 
 
 def cross_validate(examples: Sequence[Example], features: Sequence[list[str]]) -> dict[str, dict[str, Any]]:
@@ -275,7 +288,9 @@ def _card(name: str, examples: Sequence[Example], cv: dict[str, Any], task: str)
         "files": ["models/statements.json", "models/statements.npz"],
         "features": (
             "TF-IDF (sublinear tf, l2) over jieba words, word bigrams, character 2-3-grams, first/last two "
-            "characters, and context tokens (section kind from the headings, document type)"
+            "characters, context tokens (section kind from the headings, document type, item position), "
+            "their pairs and section x word"
+            + (" (the category model is fitted without the pairs and section x word)" if name != "statement_kind" else "")
         ),
         "classifier": f"LogisticRegression(C={C_KIND if name == 'statement_kind' else C_CATEGORY}, class_weight=balanced)",
         "data": {

@@ -52,7 +52,22 @@ def featurize(text: str, tokens: Sequence[str] | None = None, context: Sequence[
     core = chars.strip("|")
     if core:
         feats += ["^" + core[:2], core[-2:] + "$"]
-    return feats + ["x:" + c for c in context]
+    return feats + ["x:" + c for c in context] + _conjunctions(words, context)
+
+
+# Features that tie the text to where it stands. A linear model cannot weigh "sec=none" one way
+# in a self-evaluation and another in a work report, or "加强" one way under 建议 and another under
+# 下一步, without them (grouped CV: kind macro-F1 +0.025). They say nothing about a category, so
+# the category model is fitted without them (training.py).
+CONJUNCTION_PREFIXES = ("xx:", "sw:")
+
+
+def _conjunctions(words: Sequence[str], context: Sequence[str]) -> list[str]:
+    out = ["xx:" + a + "&" + b for i, a in enumerate(context) for b in context[i + 1 :]]
+    section = next((c[4:] for c in context if c.startswith("sec=")), None)
+    if section is not None:
+        out += ["sw:" + section + "|" + w for w in words]
+    return out
 
 
 @dataclass(frozen=True, slots=True)
