@@ -333,3 +333,18 @@ def test_follow_up_done_in_one_sentence_and_open_in_another_is_in_progress() -> 
     item = tracking.recommendations(store)[0]
     assert item["status"] == "in_progress"
     assert len([lk for lk in item["links"] if not lk["suggestion"]]) == 2
+
+
+def test_a_decision_updates_its_item_without_relinking_and_agrees_with_a_relink(
+        linked_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    items = {i["text"]: i for i in tracking.recommendations(linked_store)}
+    budget = items["科学测算养护资金需求，细化预算编制"]
+    calls: list[object] = []
+    real = tracking.relink
+    monkeypatch.setattr(tracking, "relink", lambda *a, **k: calls.append(a) or real(*a, **k))
+    tracking.reject_link(linked_store, budget["links"][0]["id"])
+    tracking.set_status(linked_store, items["建立养护质量考核制度"]["id"], "not_rectified", "verified")
+    assert calls == []
+    incremental = tracking.recommendations(linked_store)
+    real(linked_store)
+    assert tracking.recommendations(linked_store) == incremental

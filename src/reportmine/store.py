@@ -545,6 +545,15 @@ class Store:
             raise NotFound(f"no link {link_id!r}")
         return {"id": row[0], "rec_id": row[1]}
 
+    def update_register_item(self, rec_id: str, links: list[dict[str, Any]], fields: dict[str, Any]) -> None:
+        """Write one item's re-derived status and its links' decisions, in one transaction."""
+        with self._transaction():
+            sets = ", ".join(f'"{k}" = ?' for k in fields)
+            self.db.conn.execute(f"UPDATE register SET {sets} WHERE id = ?", [*fields.values(), rec_id])
+            self.db.conn.executemany(
+                "UPDATE links SET decided = ?, suggestion = CASE WHEN ? IS NULL THEN suggestion ELSE 0 END WHERE id = ?",
+                [(lk["decided"], lk["decided"], lk["id"]) for lk in links])
+
     def register_item(self, rec_id: str) -> dict[str, Any]:
         rows = list(self.db.query("SELECT * FROM register WHERE id = ? OR id LIKE ?", [rec_id, rec_id + "%"]))
         if len(rows) != 1:

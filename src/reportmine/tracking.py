@@ -180,8 +180,26 @@ def set_status(store: Store, rec_id: str, status: str, note: str | None = None) 
 
 
 def _decide(store: Store, target: str, target_id: str, decision: str, note: str | None) -> dict[str, Any]:
+    """Store a decision and re-derive the one item it touches (a relink of a large store takes
+    a minute; a click must not). The next full relink re-applies every decision the same way."""
+    ensure_linked(store)
     row = store.add_decision(target, target_id, decision, note)
-    relink(store)  # statuses depend on decisions: recompute so every view agrees at once
+    rec_id = store.link(target_id)["rec_id"] if target == "link" else target_id
+    item = store.register_item(rec_id)
+    links = store.links_for([rec_id])[rec_id]
+    decisions = _latest_decisions(store.decisions())
+    for lk in links:
+        decided = decisions.get(("link", lk["id"]))
+        lk["decided"] = decided["decision"] if decided else None
+    docs = {d: store.document(d) for d in {lk["doc_id"] for lk in links}}
+    claimed, evidenced, status, words = _statuses(links, docs, decisions.get(("status", rec_id)))
+    deadline = item["deadline"]
+    store.update_register_item(rec_id, links, {
+        "claimed_status": claimed, "evidenced_status": evidenced, "status": status,
+        "source_status_words": json.dumps(words, ensure_ascii=False),
+        "overdue": int(bool(deadline and deadline < date.today().isoformat() and status != "rectified")),
+        "decided_note": (decisions.get(("status", rec_id)) or {}).get("note"),
+    })
     return row
 
 
@@ -479,18 +497,8 @@ class _Builder:
 
     def _register_row(self, item: dict[str, Any], links: list[dict[str, Any]]) -> dict[str, Any]:
         doc = self.docs[item["doc_id"]]
-        live = [lk for lk in links if lk["decided"] != "reject"]
-        confirmed = [lk for lk in live if lk["decided"] == "confirm"]
-        items = [lk for lk in (confirmed or live) if lk["evidence"] == "item" and lk["status"]
-                 and (lk["decided"] == "confirm" or not lk["suggestion"])]
-        claims = [lk for lk in live if lk["evidence"] == "claim" and lk["status"]]
-        evidenced = self._latest_status(items)
-        claimed = _strongest(claims)
-        status = evidenced or claimed or "no_record"
-        words = sorted({w for lk in items + claims for w in json.loads(lk["status_words"])})
         decided = self._decisions.get(("status", item["id"]))
-        if decided:
-            status = decided["decision"]
+        claimed, evidenced, status, words = _statuses(links, self.docs, decided)
         deadline = _deadline(item["text"]) or (self.doc_deadline(item["doc_id"]) if item["kind"] == "recommendation" else None)
         return {
             "id": item["id"], "doc_id": item["doc_id"], "start": item["start"], "end": item["end"],
@@ -503,17 +511,6 @@ class _Builder:
             "decided_note": decided["note"] if decided else None,
         }
 
-    def _latest_status(self, links: list[dict[str, Any]]) -> str | None:
-        """The status the most recent answering document gives (a work report that records the
-        rules issued overrides the reply that promised them)."""
-        if not links:
-            return None
-        latest = max({lk["doc_id"] for lk in links}, key=lambda d: _chronology(self.docs[d]))
-        statuses = {lk["status"] for lk in links if lk["doc_id"] == latest}
-        if len(statuses) == 1:
-            return str(statuses.pop())
-        # Done in one place, still open in another of the same document: in progress.
-        return "in_progress" if "rectified" in statuses or "in_progress" in statuses else "not_rectified"
 
 
 def _is_item(statement: dict[str, Any]) -> bool:
@@ -601,6 +598,36 @@ def _number_pattern(number: str | None) -> re.Pattern[str] | None:
     if not m:
         return re.compile(re.escape(core))
     return re.compile(rf"{m.group(1)}\s*0*{m.group(2)}\s*号")
+
+
+def _statuses(links: list[dict[str, Any]], docs: dict[str, dict[str, Any]],
+              decided: dict[str, Any] | None) -> tuple[str | None, str | None, str, list[str]]:
+    """(claimed, evidenced, final status, source words) of one item from its links: rejected
+    links drop out, confirmed ones take precedence, suggestions count only once confirmed, and a
+    person's status decision overrides the lot."""
+    live = [lk for lk in links if lk["decided"] != "reject"]
+    confirmed = [lk for lk in live if lk["decided"] == "confirm"]
+    items = [lk for lk in (confirmed or live) if lk["evidence"] == "item" and lk["status"]
+             and (lk["decided"] == "confirm" or not lk["suggestion"])]
+    claims = [lk for lk in live if lk["evidence"] == "claim" and lk["status"]]
+    evidenced = _latest_status(items, docs)
+    claimed = _strongest(claims)
+    status = decided["decision"] if decided else evidenced or claimed or "no_record"
+    words = sorted({w for lk in items + claims for w in json.loads(lk["status_words"])})
+    return claimed, evidenced, status, words
+
+
+def _latest_status(links: list[dict[str, Any]], docs: dict[str, dict[str, Any]]) -> str | None:
+    """The status the most recent answering document gives (a work report that records the
+    rules issued overrides the reply that promised them)."""
+    if not links:
+        return None
+    latest = max({lk["doc_id"] for lk in links}, key=lambda d: _chronology(docs[d]))
+    statuses = {lk["status"] for lk in links if lk["doc_id"] == latest}
+    if len(statuses) == 1:
+        return str(statuses.pop())
+    # Done in one place, still open in another of the same document: in progress.
+    return "in_progress" if "rectified" in statuses or "in_progress" in statuses else "not_rectified"
 
 
 def _chronology(doc: dict[str, Any]) -> tuple[str, int]:
