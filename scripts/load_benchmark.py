@@ -62,6 +62,9 @@ ADVICE = ["细化绩效目标，建立可衡量的指标体系", "加快资金�
 DONE = ["已完成整改", "已全部整改到位", "正在整改，计划年底前完成", "已制定整改方案，逐步推进", "部分整改"]
 TYPES = ["work_report", "evaluation_report", "rectification_report", "self_evaluation", "proposal_reply"]
 SEARCH_WORDS = ["整改", "绩效目标", "资金拨付", "管护", "政府采购", "预算", "结余", "高标准农田", "老旧小区", "评价"]
+QUERY_WORDS = sorted({*SEARCH_WORDS, "项目", "资金", "绩效", "支出", "年度", "拨付", "目标", "评价结果", "整改到位",
+                      "设备购置", "人员培训", "运行维护", "乡镇", "受益", "核减", "得分", "问题", "建议", "合同",
+                      "管理", "指标", "量化", "闲置", "采购", "论证", "编制", "调整", "挂钩", "用途"})
 # What a delegate asks for, in a proposal's words ({project} and {dept} filled in per proposal).
 PROPOSAL_ASKS = ["加快{project}项目资金拨付进度，减少年末结余资金", "细化{project}绩效目标，向社会公开评价结果",
                  "明确{project}建成设施的管护主体和经费，防止设施闲置", "严格规范{dept}专项资金用途，及时收回违规资金",
@@ -251,6 +254,10 @@ def plan(db: str, n_requests: int, rng: random.Random) -> dict[str, list[Request
         "GET /api/statements filter": [f"/api/statements?kind={rng.choice(['issue', 'recommendation'])}"
                                        f"&region={rng.choice(REGIONS)}&limit=50" for _ in range(n_requests)],
         "GET /api/search": [f"/api/search?q={w}" for w in pick(SEARCH_WORDS)],
+        # every query new, so none is answered from the per-query ranking the store keeps
+        "GET /api/search (new queries)": [f"/api/search?q={a}%20{b}" for a, b in
+                                          rng.sample([(a, b) for a in QUERY_WORDS for b in QUERY_WORDS if a < b],
+                                                     n_requests)],
         "GET /documents (UI list)": [f"/documents?offset={off()}" for _ in range(n_requests)],
         "GET /documents/{id} (UI)": [f"/documents/{i}" for i in pick(ids)],
         "GET /api/recommendations": [f"/api/recommendations?region={rng.choice(REGIONS)}&limit=50"
