@@ -52,6 +52,7 @@ def test_totals_follow_a_write_from_another_connection(filled: Store) -> None:
         "statements": filled.statements(kind="issue", region="西岭", limit=1).total,
         "search": filled.search("养护").total,
         "passages": filled.passage_count(),
+        "word": filled.token_doc_frequency(["养护"])["养护"],
     }
     assert before["documents"] == 12 and before["region"] == 6 and all(before.values())
     other = Store(filled.path)  # e.g. the CLI ingesting while the server runs
@@ -63,9 +64,10 @@ def test_totals_follow_a_write_from_another_connection(filled: Store) -> None:
         "statements": filled.statements(kind="issue", region="西岭", limit=1).total,
         "search": filled.search("养护").total,
         "passages": filled.passage_count(),
+        "word": filled.token_doc_frequency(["养护"])["养护"],
     }
     assert after["documents"] == 16 and after["region"] == 8
-    for key in ("figures", "statements", "search", "passages"):
+    for key in ("figures", "statements", "search", "passages", "word"):
         assert after[key] > before[key], key
     # and each total is what counting the rows gives
     assert after["figures"] == len(filled.figures(year=2017, limit=1000).rows)

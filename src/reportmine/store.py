@@ -577,13 +577,15 @@ class Store:
         return int(self._cached(("passages",), lambda: self.db.execute("SELECT count(*) FROM passages").fetchone()[0]))
 
     def token_doc_frequency(self, tokens: list[str]) -> dict[str, int]:
-        """How many passages contain each word."""
+        """How many passages contain each word (counted by reading the word's whole list of passages,
+        a millisecond for a common word, so kept until the next write)."""
         if not tokens:
             return {}
-        marks = ",".join("?" * len(tokens))
-        rows = self.db.execute(f"SELECT term, doc FROM passages_vocab WHERE term IN ({marks})", tokens).fetchall()
-        found = dict(rows)
-        return {t: int(found.get(t, 0)) for t in tokens}
+        return {t: self._cached(("df", t), lambda t=t: self._doc_frequency(t)) for t in tokens}
+
+    def _doc_frequency(self, token: str) -> int:
+        row = self.db.execute("SELECT doc FROM passages_vocab WHERE term = ?", [token]).fetchone()
+        return int(row[0]) if row else 0
 
     def bm25_passages(self, tokens: list[str], limit: int = 200) -> list[tuple[int, float]]:
         """(passage id, BM25 score; higher is better) for the best ``limit`` passages containing any
