@@ -43,12 +43,15 @@ def featurize(text: str, tokens: Sequence[str] | None = None, context: Sequence[
     """
     if tokens is None:
         tokens = tokenize(text)
-    words = [_DIGITS.sub("0", t) for t in tokens]
+    # most clauses hold no number: one search over the words instead of one substitution each
+    words = [_DIGITS.sub("0", t) for t in tokens] if _DIGITS.search("".join(tokens)) else list(tokens)
     feats = ["w:" + w for w in words]
     feats += ["b:" + a + "|" + b for a, b in zip(words, words[1:])]
     chars = _PUNCT.sub("|", _DIGITS.sub("0", text))
+    # the n-grams with no "|" are those inside the pieces between them, in the same order
+    pieces = chars.split("|")
     for n in (2, 3):
-        feats += ["c:" + chars[i : i + n] for i in range(len(chars) - n + 1) if "|" not in chars[i : i + n]]
+        feats += ["c:" + p[i : i + n] for p in pieces for i in range(len(p) - n + 1)]
     core = chars.strip("|")
     if core:
         feats += ["^" + core[:2], core[-2:] + "$"]

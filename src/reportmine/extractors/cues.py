@@ -8,6 +8,7 @@ normalised view (half-width punctuation, simplified characters).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 KINDS = ("issue", "recommendation", "measure", "rectification", "none")
 
@@ -26,6 +27,7 @@ ISSUE = re.compile(
 _ISSUE_MODIFIER = re.compile(r"对[^,，;；]{0,30}?的(?:单位|项目|部门|学校|企业|地区|政策|资金|问题|情况)|存在问题的|发现的问题")
 
 
+@lru_cache(maxsize=8192)  # a clause is asked about by several rules
 def has_issue_cue(text: str) -> bool:
     return bool(ISSUE.search(_ISSUE_MODIFIER.sub("", text)))
 RECOMMENDATION = re.compile(
@@ -82,16 +84,27 @@ PRIORS: dict[str, dict[str, float]] = {k: dict(zip(KINDS, v)) for k, v in _P.ite
 _HEADING_MAX = 24  # longer "headings" are lead sentences, whose words say little about the section
 
 
+@lru_cache(maxsize=8192)
+def _kind_cues(text: str) -> tuple[bool, bool, bool, bool, bool]:
+    """Which kind cues ``text`` holds: issue, recommendation, measure, rectification, done
+    (licensed and cue_scores both ask, for every clause)."""
+    return (
+        has_issue_cue(text), bool(RECOMMENDATION.search(text)), bool(MEASURE.search(text)),
+        bool(RECTIFICATION.search(text)), bool(DONE.search(text)),
+    )
+
+
 def licensed(text: str) -> set[str]:
     """Kinds ``text`` names by an explicit cue, and may take outside their own sections."""
+    issue, recommendation, measure, rectification, _ = _kind_cues(text)
     out = set()
-    if has_issue_cue(text):
+    if issue:
         out.add("issue")
-    if RECOMMENDATION.search(text):
+    if recommendation:
         out.add("recommendation")
-    if MEASURE.search(text):
+    if measure:
         out.add("measure")
-    if RECTIFICATION.search(text):
+    if rectification:
         out.add("rectification")
     return out
 
@@ -134,16 +147,17 @@ SECTION_FAMILY = {
 
 def cue_scores(text: str) -> dict[str, float]:
     """Additive log-odds bonuses from cue words in one clause (see :func:`licensed`)."""
+    issue, recommendation, measure, rectification, done = _kind_cues(text)
     out = dict.fromkeys(KINDS, 0.0)
-    if DONE.search(text):
+    if done:
         out["rectification"] += 0.8
-    if has_issue_cue(text):
+    if issue:
         out["issue"] += 1.2
-    if RECOMMENDATION.search(text):
+    if recommendation:
         out["recommendation"] += 1.2
-    if MEASURE.search(text):
+    if measure:
         out["measure"] += 1.0
-    if RECTIFICATION.search(text):
+    if rectification:
         out["rectification"] += 1.5
     return out
 

@@ -16,6 +16,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
 from scipy import sparse
 
 from ..document import Document, Span, Statement
@@ -84,15 +85,14 @@ def find_statements(document: Document, view: NormalizedText) -> list[Statement]
 def _clause_features(document: Document, text: str, units: Units, contexts: Sequence[Context]) -> list[list[str]]:
     """Features of every clause from one jieba pass over the whole text."""
     seg = segment(text)  # cached: the search index reuses the same cut of this text
-    starts, ends = seg.starts, seg.ends
+    starts, ends, all_words = seg.starts, seg.ends, seg.words
     out = []
     for c in units.clauses:
         lo = bisect.bisect_left(starts, c.start)
-        words = []
-        for i in range(lo, len(starts)):
-            if starts[i] >= c.end:
-                break
-            words.append(text[starts[i] : min(ends[i], c.end)])
+        hi = bisect.bisect_left(starts, c.end, lo)
+        words = all_words[lo:hi]  # the words starting inside the clause; the last cut at its end
+        if words and ends[hi - 1] > c.end:
+            words[-1] = text[starts[hi - 1] : c.end]
         out.append(classify.featurize(c.text, words, context_tokens(document, contexts[c.sentence])))
     return out
 
@@ -167,11 +167,18 @@ def _heading_paths(document: Document, view: NormalizedText, units: Units) -> li
     # headings are original text: fold them like the view (traditional -> simplified, widths)
     folded = [normalize(x.heading).text for x in ordered]
     spans = [(x.span.start, x.span.end) for x in ordered]
+    # the path changes only where a section starts or ends: one per stretch between those
+    bounds = sorted({p for span in spans for p in span})
+    paths: dict[int, list[str]] = {}
     origin = view.origin
     out = []
     for s in units.sentences:
         orig = origin[s.start]
-        out.append([f for (a, b), f in zip(spans, folded) if a <= orig < b])
+        k = bisect.bisect_right(bounds, orig)
+        path = paths.get(k)
+        if path is None:
+            path = paths[k] = [f for (a, b), f in zip(spans, folded) if a <= orig < b]
+        out.append(path)
     return out
 
 
@@ -203,27 +210,32 @@ def judge_clauses(
     ``counts`` are the clauses' feature counts (``FeatureSpace.counts(features)``) if made already.
     """
     scores = _clause_scores(units, features, counts)
+    kinds = cues.KINDS  # every list below is in this order
+    weight = _PRIOR_WEIGHT if scores is not None else 1.0
+    priors: dict[str, list[float]] = {}  # per section kind, worked out once
+    sentence_logs = [] if scores is None else [
+        [_SENTENCE_WEIGHT * math.log(p + 1e-6) for p in row] for row in scores.sentence_kind
+    ]
     out = []
     for i, clause in enumerate(units.clauses):
         section = contexts[clause.sentence].kind
-        prior = cues.PRIORS[section]
+        prior = priors.get(section)
+        if prior is None:
+            prior = priors[section] = [weight * math.log(cues.PRIORS[section][k]) for k in kinds]
         cue = cues.cue_scores(clause.text)
-        weight = _PRIOR_WEIGHT if scores is not None else 1.0
-        logits = {k: weight * math.log(prior[k]) + cue[k] for k in cues.KINDS}
+        logits = [p + cue[k] for p, k in zip(prior, kinds)]
         category = None
         if scores is not None:
-            own, sent = scores.kind[i], scores.sentence_kind[clause.sentence]
-            for k in cues.KINDS:
-                logits[k] += math.log(own.get(k, 1e-6) + 1e-6)
-                logits[k] += _SENTENCE_WEIGHT * math.log(sent.get(k, 1e-6) + 1e-6)
+            logits = [
+                (v + math.log(p + 1e-6)) + s
+                for v, p, s in zip(logits, scores.kind[i], sentence_logs[clause.sentence])
+            ]
             category = scores.category[i]
         if section:
             allowed = cues.SECTION_FAMILY[section] | cues.licensed(clause.text)
-            for k in cues.KINDS:
-                if k != "none" and k not in allowed:
-                    logits[k] = -math.inf
-        kind, conf = _argmax_softmax(logits)
-        out.append(Judged(kind, conf, category))
+            logits = [v if k == "none" or k in allowed else -math.inf for v, k in zip(logits, kinds)]
+        best, conf = _argmax_softmax_list(logits)
+        out.append(Judged(kinds[best], conf, category))
     if text:
         _concessions(units, text, out)
     return out
@@ -231,9 +243,9 @@ def judge_clauses(
 
 @dataclass(slots=True)
 class _ClauseScores:
-    kind: list[dict[str, float]]  # per clause
+    kind: list[list[float]]  # per clause, in cues.KINDS order (1e-6 for a kind the model lacks)
     category: list[dict[str, float]]  # per clause
-    sentence_kind: list[dict[str, float]]  # per sentence
+    sentence_kind: list[list[float]]  # per sentence, in cues.KINDS order
 
 
 def _clause_scores(
@@ -251,12 +263,20 @@ def _clause_scores(
         counts = models.space.counts(features)
     own = models.space.weigh(counts)
     sent = models.space.weigh(summed_counts(counts, [s.clauses for s in units.sentences]))
-    kinds, cats = models.kind.classes, models.category.classes
+    cats = models.category.classes
     return _ClauseScores(
-        [dict(zip(kinds, row)) for row in models.kind.proba(own).tolist()],
+        _in_kinds_order(models.kind.proba(own), models.kind.classes),
         [dict(zip(cats, row)) for row in models.category.proba(own).tolist()],
-        [dict(zip(kinds, row)) for row in models.kind.proba(sent).tolist()],
+        _in_kinds_order(models.kind.proba(sent), models.kind.classes),
     )
+
+
+def _in_kinds_order(proba: np.ndarray, classes: Sequence[str]) -> list[list[float]]:
+    out = np.full((proba.shape[0], len(cues.KINDS)), 1e-6)
+    for col, k in enumerate(cues.KINDS):
+        if k in classes:
+            out[:, col] = proba[:, classes.index(k)]
+    return out.tolist()
 
 
 def summed_counts(counts: sparse.csr_matrix, rows: Sequence[Sequence[int]]) -> sparse.csr_matrix:
@@ -282,6 +302,14 @@ def _concessions(units: Units, text: str, judged: list[Judged]) -> None:
                 for c in cs[:pos]:
                     if judged[c].kind == "issue" and not cues.has_issue_cue(units.clauses[c].text):
                         judged[c].kind = "none"
+
+
+def _argmax_softmax_list(logits: list[float]) -> tuple[int, float]:
+    """:func:`_argmax_softmax` for logits in a fixed order: (position, probability)."""
+    top = max(logits)
+    exp = [math.exp(v - top) for v in logits]
+    best = exp.index(max(exp))
+    return best, exp[best] / sum(exp)
 
 
 def _argmax_softmax(logits: dict[str, float]) -> tuple[str, float]:
