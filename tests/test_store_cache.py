@@ -231,3 +231,25 @@ def test_figures_by_value_range_are_the_same_whichever_index_drives(filled: Stor
     assert pages[0] == pages[1]
     everything = filled.figures(**filters, limit=1000).rows
     assert all(r["unit"] == filters["unit"] for r in everything)
+
+
+def test_a_value_wanted_at_once_is_computed_once(filled: Store) -> None:
+    import threading
+    import time
+
+    calls = []
+
+    def slow() -> int:
+        calls.append(1)
+        time.sleep(0.05)
+        return 42
+
+    stores = [Store(filled.path) for _ in range(6)]
+    results: list[int] = []
+    threads = [threading.Thread(target=lambda s=s: results.append(s._cached(("test-slow",), slow))) for s in stores]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [42] * 6 and len(calls) == 1
+    assert not store_module._COMPUTING

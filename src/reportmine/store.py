@@ -140,6 +140,7 @@ MIGRATIONS: list[str] = [
 # the API opens one per request thread.
 _CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
+_COMPUTING: dict[tuple[Any, ...], threading.Lock] = {}  # one lock per value being computed
 _CACHE_SIZE = 4096
 _MEMORY_IDS = itertools.count()
 _NEW_GENERATION = "INSERT OR REPLACE INTO store_meta(key, value) VALUES ('generation', lower(hex(randomblob(8))))"
@@ -717,17 +718,27 @@ class Store:
         return str(row[0]) if row else ""
 
     def _cached(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-        """``compute()``, remembered until the next write to the store."""
+        """``compute()``, remembered until the next write to the store. Requests that want the same
+        value at once wait for the first to compute it rather than all computing it."""
         full = (self._cache_id, self.generation(), *key)
         with _CACHE_LOCK:
             if full in _CACHE:
                 _CACHE.move_to_end(full)
                 return _CACHE[full]
-        value = compute()
-        with _CACHE_LOCK:
-            _CACHE[full] = value
-            while len(_CACHE) > _CACHE_SIZE:
-                _CACHE.popitem(last=False)
+            computing = _COMPUTING.setdefault(full, threading.Lock())
+        with computing:
+            with _CACHE_LOCK:
+                if full in _CACHE:
+                    return _CACHE[full]
+            try:
+                value = compute()
+                with _CACHE_LOCK:
+                    _CACHE[full] = value
+                    while len(_CACHE) > _CACHE_SIZE:
+                        _CACHE.popitem(last=False)
+            finally:
+                with _CACHE_LOCK:
+                    _COMPUTING.pop(full, None)
         return value
 
     def _where(self, prefix: str, **filters: Any) -> tuple[str, list[Any]]:
