@@ -259,10 +259,16 @@ class Store:
               "text": c.text, "recommendation_count": c.recommendation_count, "status": c.status}
              for c in ex.claims),
         )
-        conn = self.db.conn
-        for p in passages:
-            cur = conn.execute('INSERT INTO passages(doc_id, start, "end") VALUES (?, ?, ?)', (d, p.start, p.end))
-            conn.execute("INSERT INTO passages_fts(rowid, tokens) VALUES (?, ?)", (cur.lastrowid, p.tokens))
+        if passages:
+            # The ids SQLite would give one by one (max + 1; no other writer inside the
+            # transaction), so both tables take their rows in one statement each.
+            conn = self.db.conn
+            first = conn.execute("SELECT ifnull(max(id), 0) + 1 FROM passages").fetchone()[0]
+            ids = range(first, first + len(passages))
+            conn.executemany('INSERT INTO passages(id, doc_id, start, "end") VALUES (?, ?, ?, ?)',
+                             [(i, d, p.start, p.end) for i, p in zip(ids, passages)])
+            conn.executemany("INSERT INTO passages_fts(rowid, tokens) VALUES (?, ?)",
+                             [(i, p.tokens) for i, p in zip(ids, passages)])
 
     # ---- reading -------------------------------------------------------------------------
 
