@@ -9,8 +9,11 @@ All offsets are view offsets; callers map them back with ``view.to_original``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from ..normalize import NormalizedText
 
@@ -31,6 +34,10 @@ _LEAD_IN = re.compile(
     r"|下一步|今后|下步|为此|对此|总体来看|总的来看|综上)+"
 )
 _TRAIL = re.compile(r"(?:等方面|等|[,:、])+$")
+# Characters the splitters act on; everything between two of them is passed over in one step.
+_SPLIT_AT = re.compile("[" + re.escape(_OPEN + _CLOSE + _SENT_END) + ":,]")
+_CLAUSE_AT = re.compile("[" + re.escape(_OPEN + _CLOSE) + ",，]|以及")
+_NEWLINE = re.compile("\n")
 
 
 @dataclass(slots=True)
@@ -76,12 +83,13 @@ class Units:
 def split_units(view: NormalizedText, original: str) -> Units:
     """Paragraphs -> items -> sentences -> clauses of ``view.text``."""
     gaps = _space_gaps(view, original)
+    ordered_gaps = sorted(gaps)
     units = Units([], [], [], view.text)
     stack: list[int] = []
     for p, (start, end) in enumerate(_paragraphs(view.text, gaps)):
         # headed items (levels 1-4) govern the paragraphs after them; 一是-items end with theirs
         stack = [i for i in stack if units.items[i].level < 5]
-        _Splitter(view.text, gaps, p, units, stack).run(start, end)
+        _Splitter(view.text, gaps, ordered_gaps, p, units, stack).run(start, end)
     _unmark_list_points(units)
     _mark_appendix(units)
     return units
@@ -117,19 +125,22 @@ def _space_gaps(view: NormalizedText, original: str) -> set[int]:
     A web copy that ran a document into one line keeps its headings apart only by such a space.
     """
     origin = view.origin
+    n = len(view.text)
+    if n < 2 or origin[n - 1] - origin[0] == n - 1:
+        return set()  # nothing was removed
+    jumps = np.flatnonzero(np.diff(np.array(origin[:n], dtype=np.int64)) > 1) + 1
     out = set()
-    for i in range(1, len(view.text)):
-        if origin[i] - origin[i - 1] > 1:
-            removed = original[origin[i - 1] + 1 : origin[i]]
-            if removed.strip() == "" and "\n" not in removed:
-                out.add(i)
+    for i in jumps.tolist():
+        removed = original[origin[i - 1] + 1 : origin[i]]
+        if removed.strip() == "" and "\n" not in removed:
+            out.add(i)
     return out
 
 
 def _paragraphs(text: str, gaps: set[int]) -> list[tuple[int, int]]:
     """Line breaks, plus a list marker right after a dropped space (an inline heading)."""
     cuts = [0]
-    cuts += [i for i in range(1, len(text)) if text[i - 1] == "\n"]
+    cuts += [m.end() for m in _NEWLINE.finditer(text, 0, len(text) - 1)]  # after each line break
     cuts += [i for i in gaps if _marker(text, i, len(text)) and (text[i - 1] in _SENT_END + ":" or _marker(text, i, len(text))[0] < 5)]
     cuts = sorted(set(cuts)) + [len(text)]
     out = []
@@ -159,8 +170,11 @@ def _marker(text: str, i: int, end: int) -> tuple[int, int] | None:
 class _Splitter:
     """One paragraph: a small state machine over its characters."""
 
-    def __init__(self, text: str, gaps: set[int], paragraph: int, units: Units, stack: list[int]) -> None:
+    def __init__(
+        self, text: str, gaps: set[int], ordered_gaps: list[int], paragraph: int, units: Units, stack: list[int]
+    ) -> None:
         self.text, self.gaps, self.p, self.units = text, gaps, paragraph, units
+        self.ordered_gaps = ordered_gaps
         self.stack = stack  # open items, outermost first (shared with the next paragraph)
         self.new_item: int | None = None
         self.in_heading = False
@@ -179,29 +193,44 @@ class _Splitter:
                     self.in_heading = m[0] < 5 and i == start
                     sent_start = i = m[1]
                     continue
-            c = text[i]
+            # Only brackets, sentence ends, colons, commas and (in a heading) dropped spaces act:
+            # jump to the next of them.
+            found = _SPLIT_AT.search(text, i, end)
+            j = found.start() if found else end
+            if self.in_heading:
+                gap = self._gap_from(max(i, sent_start + 2))
+                if gap is not None and gap < j:
+                    j = gap
+            if j >= end:
+                break
+            c = text[j]
             if c in _OPEN:
                 depth += 1
             elif c in _CLOSE:
                 depth = max(0, depth - 1)
-            elif self.in_heading and i in self.gaps and i > sent_start + 1:
+            elif self.in_heading and j in self.gaps and j > sent_start + 1:
                 # "五、下一步工作计划 为贯彻落实…": the heading ended at a dropped space
-                self._flush(sent_start, i, heading=True)
+                self._flush(sent_start, j, heading=True)
                 self.in_heading = False
-                sent_start, at_start = i, True
+                sent_start, at_start, i = j, True, j
                 continue
-            elif depth == 0 and (c in _SENT_END or (c == ":" and not _between_digits(text, i))):
+            elif depth == 0 and (c in _SENT_END or (c == ":" and not _between_digits(text, j))):
                 heading = self.in_heading
                 if c in _SENT_END:
                     self.in_heading = False
-                self._flush(sent_start, i + 1, heading=heading and c == ":")
-                sent_start, at_start = i + 1, True
-            elif depth == 0 and c == "," and _enum_follows(text, i + 1, end):
-                self._flush(sent_start, i + 1)
-                sent_start, at_start = i + 1, True
-            i += 1
+                self._flush(sent_start, j + 1, heading=heading and c == ":")
+                sent_start, at_start = j + 1, True
+            elif depth == 0 and c == "," and _enum_follows(text, j + 1, end):
+                self._flush(sent_start, j + 1)
+                sent_start, at_start = j + 1, True
+            i = j + 1
         self._flush(sent_start, end, heading=self.in_heading)
         self._mark_heading_paragraph(first, start, end)
+
+    def _gap_from(self, pos: int) -> int | None:
+        """The first dropped-space position at or after ``pos``."""
+        k = bisect.bisect_left(self.ordered_gaps, pos)
+        return self.ordered_gaps[k] if k < len(self.ordered_gaps) else None
 
     def _mark_heading_paragraph(self, first: int, start: int, end: int) -> None:
         """A short line with no sentence inside is a heading, title or sign-off, not prose."""
@@ -260,8 +289,8 @@ def _clause_spans(text: str, a: int, b: int) -> list[tuple[int, int]]:
     out = []
     depth = 0
     start = a
-    for i in range(a, b):
-        c = text[i]
+    for m in _CLAUSE_AT.finditer(text, a, b):
+        i, c = m.start(), m.group()
         if c in _OPEN:
             depth += 1
         elif c in _CLOSE:
@@ -269,7 +298,7 @@ def _clause_spans(text: str, a: int, b: int) -> list[tuple[int, int]]:
         elif depth == 0 and c in ",，":
             out.append((start, i))
             start = i + 1
-        elif depth == 0 and text.startswith("以及", i) and i - start >= 6 and b - i >= 8:
+        elif depth == 0 and c == "以及" and i - start >= 6 and b - i >= 8:
             out.append((start, i))
             start = i
     out.append((start, b))
