@@ -86,11 +86,26 @@ def _normalize_long(text: str) -> NormalizedText:
     return _build(text)
 
 
-def _build(text: str) -> NormalizedText:
+def normalize_lines(lines: list[str]) -> list[str]:
+    """``[normalize(line).text for line in lines]`` for lines holding no line break, in one
+    pass: a title or sign-off is read line by line, and one call per line cost more than the
+    characters in it. (One line has no soft break; what else a view drops is layout spaces.)"""
+    if any("\n" in line for line in lines):
+        return [normalize(line).text for line in lines]
+    return [_LAYOUT_SPACE.sub("", line) for line in _fold("\n".join(lines)).split("\n")]
+
+
+def _fold(text: str) -> str:
+    """Widths and traditional characters folded, character for character."""
     folded = text.translate(_WIDTH_TABLE)
     table = _t2s_table()
     if not table.keys().isdisjoint(map(ord, set(folded))):
         folded = folded.translate(table)
+    return folded
+
+
+def _build(text: str) -> NormalizedText:
+    folded = _fold(text)
     # a soft break joins two lines: one line has none
     deletions = _soft_breaks(folded) if "\n" in folded else []
     deletions += [m.span() for m in _LAYOUT_SPACE.finditer(folded)]

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 
 from ..document import Document, Page, Section, Span
-from ..normalize import NormalizedText, normalize
+from ..normalize import NormalizedText, normalize, normalize_lines
 from . import doctype
 from .meta import extract_meta
 
@@ -243,8 +243,11 @@ def edge_lines(text: str, keep: int = 40) -> list[str]:
     salutation under it, as it joins any long line that ends without punctuation.
     """
     raw = text.split("\n")
-    wanted = set(range(min(keep, len(raw)))) | set(range(max(0, len(raw) - keep), len(raw)))
-    return [normalize(line).text.strip() if i in wanted else "" for i, line in enumerate(raw)]
+    wanted = sorted(set(range(min(keep, len(raw)))) | set(range(max(0, len(raw) - keep), len(raw))))
+    out = [""] * len(raw)
+    for i, line in zip(wanted, normalize_lines([raw[i] for i in wanted])):
+        out[i] = line.strip()
+    return out
 
 
 def find_title(lines: list[str]) -> str:
@@ -344,7 +347,7 @@ def split_compilation(document: Document) -> list[Document]:
 def _compilation_parts(text: str) -> tuple[tuple[int, int], ...]:
     """Where each report of a compilation starts and ends, or () when the text is one report."""
     lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
-    keys = [_title_key(line) for _, line in lines]
+    keys = _title_keys([line for _, line in lines])
     head = "".join(keys[:6])
     starts = _starts_from_contents(lines, keys)
     if len(starts) < 2 and re.search(r"汇编|选编|合集|文集", head):
@@ -362,11 +365,16 @@ def _compilation_parts(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(parts)
 
 
-def _title_key(line: str) -> str:
-    """A short line reduced for matching a contents entry to its title: no numbering, leader dots, page."""
-    if len(line) > 120:
-        return ""  # a paragraph, never a title: skip normalising it
-    key = re.sub(r"\s", "", normalize(line).text)
+def _title_keys(lines: list[str]) -> list[str]:
+    """Each short line reduced for matching a contents entry to its title (no numbering, leader
+    dots, page); "" for a paragraph, never a title: it is not even normalised."""
+    short = [line for line in lines if len(line) <= 120]
+    keys = iter(_title_key(line) for line in normalize_lines(short))
+    return [next(keys) if len(line) <= 120 else "" for line in lines]
+
+
+def _title_key(normalized: str) -> str:
+    key = re.sub(r"\s", "", normalized)
     key = re.sub(r"[.…·．\-—_]*\d*$", "", key) if re.search(r"[.…·．]{2,}|\d$", key) else key
     return re.sub(r"^(?:第[一二三四五六七八九十\d]+[篇部分章]|\d{1,3}[.、]|\(?[一二三四五六七八九十]+[)、])", "", key)
 
