@@ -253,3 +253,12 @@ def test_a_value_wanted_at_once_is_computed_once(filled: Store) -> None:
         t.join()
     assert results == [42] * 6 and len(calls) == 1
     assert not store_module._COMPUTING
+
+
+def test_cache_stays_within_its_budget(filled: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_module, "_CACHE_SIZE", 50)
+    for word in ["资金", "养护", "巡查", "台账", "拨付", "结余"]:
+        assert filled.search(word, limit=5).rows
+    assert store_module._cache_used <= 50
+    assert store_module._cache_used == sum(size for _, size in store_module._CACHE.values())
+    assert filled.search("资金", limit=5).total == filled.search("资金", limit=100).total  # evicted: recomputed

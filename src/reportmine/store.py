@@ -138,10 +138,11 @@ MIGRATIONS: list[str] = [
 # Totals and aggregates computed from the store, keyed by the store's write token, so a write
 # anywhere (this process or another) makes them stale at once. Shared by every Store of a process:
 # the API opens one per request thread.
-_CACHE: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_CACHE: OrderedDict[tuple[Any, ...], tuple[Any, int]] = OrderedDict()  # key -> (value, size)
 _CACHE_LOCK = threading.Lock()
 _COMPUTING: dict[tuple[Any, ...], threading.Lock] = {}  # one lock per value being computed
-_CACHE_SIZE = 4096
+_CACHE_SIZE = 200_000  # rows (a total counts 1, a ranking of 200 hits 200): some tens of MB at most
+_cache_used = 0
 _MEMORY_IDS = itertools.count()
 _NEW_GENERATION = "INSERT OR REPLACE INTO store_meta(key, value) VALUES ('generation', lower(hex(randomblob(8))))"
 _MAX_REGIONS_IN = 500  # more matching regions than this: filter with LIKE rather than a long IN list
@@ -730,18 +731,16 @@ class Store:
         with _CACHE_LOCK:
             if full in _CACHE:
                 _CACHE.move_to_end(full)
-                return _CACHE[full]
+                return _CACHE[full][0]
             computing = _COMPUTING.setdefault(full, threading.Lock())
         with computing:
             with _CACHE_LOCK:
                 if full in _CACHE:
-                    return _CACHE[full]
+                    return _CACHE[full][0]
             try:
                 value = compute()
                 with _CACHE_LOCK:
-                    _CACHE[full] = value
-                    while len(_CACHE) > _CACHE_SIZE:
-                        _CACHE.popitem(last=False)
+                    _remember(full, value)
             finally:
                 with _CACHE_LOCK:
                     _COMPUTING.pop(full, None)
@@ -767,6 +766,18 @@ class Store:
         so it runs once over the distinct regions, and listings filter on an indexed IN list."""
         return self._cached(("regions", part), lambda: [r[0] for r in self.db.execute(
             "SELECT DISTINCT region FROM documents WHERE region LIKE ?", [f"%{part}%"])])
+
+
+def _remember(key: tuple[Any, ...], value: Any) -> None:
+    """Cache ``value`` (under ``_CACHE_LOCK``), dropping the least recently used beyond the budget."""
+    global _cache_used
+    size = len(value) if isinstance(value, (list, tuple, dict)) else 1
+    if key in _CACHE:
+        _cache_used -= _CACHE.pop(key)[1]
+    _CACHE[key] = (value, size)
+    _cache_used += size
+    while _cache_used > _CACHE_SIZE and len(_CACHE) > 1:
+        _cache_used -= _CACHE.popitem(last=False)[1][1]
 
 
 def _check_page(limit: int, offset: int) -> None:
