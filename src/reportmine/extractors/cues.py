@@ -94,6 +94,13 @@ def _kind_cues(text: str) -> tuple[bool, bool, bool, bool, bool]:
     )
 
 
+@lru_cache(maxsize=8192)
+def kind_cues(text: str) -> tuple[tuple[float, ...], frozenset[str]]:
+    """:func:`cue_scores` as a tuple in KINDS order and :func:`licensed`, worked out once."""
+    scores = cue_scores(text)
+    return tuple(scores[k] for k in KINDS), frozenset(licensed(text))
+
+
 def licensed(text: str) -> set[str]:
     """Kinds ``text`` names by an explicit cue, and may take outside their own sections."""
     issue, recommendation, measure, rectification, _ = _kind_cues(text)

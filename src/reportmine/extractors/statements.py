@@ -70,14 +70,14 @@ def find_statements(document: Document, view: NormalizedText) -> list[Statement]
     features = _clause_features(document, view.text, units, contexts)
     models = classify.get_models()
     counts = models.space.counts(features) if models is not None else None
-    judged = judge_clauses(units, contexts, features, view.text, counts)
+    judged = judge_clauses(units, contexts, features, view.text, counts, models)
     groups = [g for s in range(len(units.sentences)) for g in _group_sentence(units, judged, s)]
     groups += _pattern_groups(units, view.text, contexts)
     groups = _dedupe(groups)
     groups = _widen_to_claims(units, view.text, groups)
     groups = [g for g in groups if _keep(units, units.sentences[g.sentence], g)]
     groups = _merge_measure_bodies(units, groups)
-    _set_categories(groups, units, counts)
+    _set_categories(groups, units, counts, models)
     groups = _drop_elaborations(units, groups)
     return [_statement(document, view, g, contexts[g.sentence]) for g in groups]
 
@@ -200,40 +200,47 @@ def _own_headings(units: Units, sentence: int) -> list[str]:
 
 def judge_clauses(
     units: Units, contexts: Sequence[Context], features: list[list[str]], text: str = "",
-    counts: sparse.csr_matrix | None = None,
+    counts: sparse.csr_matrix | None = None, models: classify.StatementModels | None = None,
 ) -> list[Judged]:
     """Kind, confidence and category probabilities for every clause.
 
     Model log-probabilities (clause, and half-weighted sentence) plus the section prior plus cue
     bonuses. A kind foreign to the section (a measure among achievements, a recommendation in a
     plan) needs its own cue word: the model alone cannot tell "加大宣传力度" done from planned.
-    ``counts`` are the clauses' feature counts (``FeatureSpace.counts(features)``) if made already.
+    ``counts`` are the clauses' feature counts (``FeatureSpace.counts(features)``) and ``models``
+    the loaded models, if the caller has them already.
     """
-    scores = _clause_scores(units, features, counts)
+    scores = _clause_scores(units, features, counts, models)
     kinds = cues.KINDS  # every list below is in this order
     weight = _PRIOR_WEIGHT if scores is not None else 1.0
     priors: dict[str, list[float]] = {}  # per section kind, worked out once
+    masks: dict[tuple[str, frozenset[str]], list[bool]] = {}  # kinds a section allows, per cue set
+    log = math.log
     sentence_logs = [] if scores is None else [
-        [_SENTENCE_WEIGHT * math.log(p + 1e-6) for p in row] for row in scores.sentence_kind
+        [_SENTENCE_WEIGHT * log(p + 1e-6) for p in row] for row in scores.sentence_kind
     ]
     out = []
     for i, clause in enumerate(units.clauses):
         section = contexts[clause.sentence].kind
         prior = priors.get(section)
         if prior is None:
-            prior = priors[section] = [weight * math.log(cues.PRIORS[section][k]) for k in kinds]
-        cue = cues.cue_scores(clause.text)
-        logits = [p + cue[k] for p, k in zip(prior, kinds)]
+            prior = priors[section] = [weight * log(cues.PRIORS[section][k]) for k in kinds]
+        bonus, named = cues.kind_cues(clause.text)
         category = None
         if scores is not None:
             logits = [
-                (v + math.log(p + 1e-6)) + s
-                for v, p, s in zip(logits, scores.kind[i], sentence_logs[clause.sentence])
+                ((p + b) + log(o + 1e-6)) + s
+                for p, b, o, s in zip(prior, bonus, scores.kind[i], sentence_logs[clause.sentence])
             ]
             category = scores.category[i]
+        else:
+            logits = [p + b for p, b in zip(prior, bonus)]
         if section:
-            allowed = cues.SECTION_FAMILY[section] | cues.licensed(clause.text)
-            logits = [v if k == "none" or k in allowed else -math.inf for v, k in zip(logits, kinds)]
+            mask = masks.get((section, named))
+            if mask is None:
+                allowed = cues.SECTION_FAMILY[section] | named
+                mask = masks[(section, named)] = [k == "none" or k in allowed for k in kinds]
+            logits = [v if ok else -math.inf for v, ok in zip(logits, mask)]
         best, conf = _argmax_softmax_list(logits)
         out.append(Judged(kinds[best], conf, category))
     if text:
@@ -249,14 +256,15 @@ class _ClauseScores:
 
 
 def _clause_scores(
-    units: Units, features: list[list[str]], counts: sparse.csr_matrix | None
+    units: Units, features: list[list[str]], counts: sparse.csr_matrix | None,
+    models: classify.StatementModels | None = None,
 ) -> _ClauseScores | None:
     """The model's probabilities for every clause and every sentence; None without models.
 
     A sentence's features are its clauses' features together, so its counts are the sum of
     theirs: nothing is looked up twice.
     """
-    models = classify.get_models()
+    models = models or classify.get_models()
     if models is None:
         return None
     if counts is None:
@@ -289,7 +297,7 @@ def summed_counts(counts: sparse.csr_matrix, rows: Sequence[Sequence[int]]) -> s
     pick = sparse.csr_matrix(([1.0] * len(flat), flat, indptr), shape=(len(rows), counts.shape[0]))
     out = pick @ counts
     out.sort_indices()
-    return sparse.csr_matrix(out)
+    return out
 
 
 def _concessions(units: Units, text: str, judged: list[Judged]) -> None:
@@ -531,13 +539,17 @@ def _sentence_at(units: Units, pos: int) -> int | None:
 # --- categories and granularity ------------------------------------------------------------
 
 
-def _set_categories(groups: list[Group], units: Units, counts: sparse.csr_matrix | None) -> None:
-    models = classify.get_models()
+def _set_categories(
+    groups: list[Group], units: Units, counts: sparse.csr_matrix | None,
+    models: classify.StatementModels | None = None,
+) -> None:
+    models = models or classify.get_models()
     probs: list[dict[str, float]] = []
     if models is not None and counts is not None and groups:
-        # clause groups sum their clauses' counts; a pattern group is cut from its own text
-        clausal = [i for i, g in enumerate(groups) if g.clauses]
-        patterned = [i for i, g in enumerate(groups) if not g.clauses]
+        # clause groups sum their clauses' counts; a pattern group is cut from its own text;
+        # an aggregate's category is fixed, so it is not scored
+        clausal = [i for i, g in enumerate(groups) if g.clauses and not g.aggregate]
+        patterned = [i for i, g in enumerate(groups) if not g.clauses and not g.aggregate]
         rows = sparse.vstack([
             summed_counts(counts, [groups[i].clauses for i in clausal]),
             models.space.counts([classify.featurize(units_text(units, groups[i])) for i in patterned]),
