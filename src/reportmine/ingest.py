@@ -20,7 +20,7 @@ from .document import Extraction
 from .errors import DocumentLoadError, ReportmineError
 from .passages import Passage, passages
 from .pipeline import ExtractOptions, extract_file
-from .store import Store
+from .store import PreparedFile, Store, prepare
 
 log = logging.getLogger(__name__)
 _SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".docx", ".pdf"}
@@ -130,17 +130,30 @@ def process_file(path: str, options: ExtractOptions) -> Outcome:
         return f"{path}: internal error ({type(exc).__name__}: {exc})"
 
 
-def _run(paths: list[Path], options: ExtractOptions, workers: int) -> Iterator[tuple[Path, Outcome]]:
+def prepare_file(path: str, options: ExtractOptions) -> PreparedFile | str:
+    """:func:`process_file` made into the store's rows (runs in a worker): the writer receives
+    plain tuples, which pickle several times faster than the extraction objects."""
+    outcome = process_file(path, options)
+    if isinstance(outcome, str):
+        return outcome
+    try:
+        return prepare(*outcome)
+    except Exception as exc:  # as in process_file: one file's bug must not lose the batch
+        log.exception("internal error on %s", path)
+        return f"{path}: internal error ({type(exc).__name__}: {exc})"
+
+
+def _run(paths: list[Path], options: ExtractOptions, workers: int) -> Iterator[tuple[Path, PreparedFile | str]]:
     if workers <= 1 or len(paths) <= 1:
         for path in paths:
-            yield path, process_file(str(path), options)
+            yield path, prepare_file(str(path), options)
         return
     # A bounded window keeps memory flat: at most 2 results per worker wait to be written.
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        pending: list[tuple[Path, Future[Outcome]]] = []
+        pending: list[tuple[Path, Future[PreparedFile | str]]] = []
         queue = iter(paths)
         for path in queue:
-            pending.append((path, pool.submit(process_file, str(path), options)))
+            pending.append((path, pool.submit(prepare_file, str(path), options)))
             if len(pending) >= 2 * workers:
                 break
         while pending:
@@ -148,19 +161,18 @@ def _run(paths: list[Path], options: ExtractOptions, workers: int) -> Iterator[t
             yield path, future.result()
             nxt = next(queue, None)
             if nxt is not None:
-                pending.append((nxt, pool.submit(process_file, str(nxt), options)))
+                pending.append((nxt, pool.submit(prepare_file, str(nxt), options)))
 
 
-def _store(path: Path, outcome: Outcome, store: Store) -> FileResult:
+def _store(path: Path, outcome: PreparedFile | str, store: Store) -> FileResult:
     if isinstance(outcome, str):
         return FileResult(str(path), "failed", error=outcome)
-    extractions, passage_map = outcome
     try:
-        added = store.add(extractions, passage_map)
+        added = store.add_prepared(outcome)
     except ReportmineError as exc:
         return FileResult(str(path), "failed", error=exc.message)
     return FileResult(
-        str(path), "added" if added else "skipped", doc_ids=[e.document.id for e in extractions],
-        figures=sum(len(e.figures) for e in extractions), statements=sum(len(e.statements) for e in extractions),
-        chars=sum(len(e.document.text) for e in extractions),
+        str(path), "added" if added else "skipped", doc_ids=[d.id for d in outcome.documents],
+        figures=outcome.count("figures"), statements=outcome.count("statements"),
+        chars=sum(d.chars for d in outcome.documents),
     )
