@@ -40,7 +40,22 @@ from reportmine.pipeline import ExtractOptions  # noqa: E402
 from reportmine.store import Store  # noqa: E402
 
 SAMPLES = sorted((REPO / "corpora" / "samples").rglob("*.txt"))
-PDF_SOURCES = sorted((REPO / "tests" / "data").rglob("*.pdf")) + sorted((REPO / "corpora").rglob("*.pdf"))
+def _readable_pdfs() -> list[Path]:
+    """The project's PDFs that read cleanly (tests/data also holds deliberately broken ones)."""
+    from reportmine.errors import DocumentLoadError
+    from reportmine.readers import read_document
+
+    found = []
+    for path in sorted((REPO / "tests" / "data").rglob("*.pdf")) + sorted((REPO / "corpora").rglob("*.pdf")):
+        try:
+            read_document(path)
+        except DocumentLoadError:
+            continue
+        found.append(path)
+    return found
+
+
+PDF_SOURCES = _readable_pdfs()
 
 
 def make_text_corpus(folder: Path, n: int, seed: int = 7) -> list[Path]:
@@ -144,7 +159,10 @@ def section_formats(n: int) -> None:
 
 
 def section_pdf() -> None:
+    # The development PDFs (../shared, when present) are real multi-page reports and budget tables.
+    shared = REPO.parent / "shared" / "corpora"
     pdfs = [p for p in PDF_SOURCES if p.stat().st_size > 1000]
+    pdfs += sorted(shared.glob("formats/*.pdf")) + sorted(shared.glob("real/pdf/*.pdf"))
     if not pdfs:
         print("== pdf: no PDFs found under tests/data or corpora")
         return
