@@ -9,6 +9,7 @@ scikit-learn import at prediction time (it costs ~1 s per process, MEASURED.md).
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -55,7 +56,9 @@ def featurize(text: str, tokens: Sequence[str] | None = None, context: Sequence[
     core = chars.strip("|")
     if core:
         feats += ["^" + core[:2], core[-2:] + "$"]
-    return feats + ["x:" + c for c in context] + _conjunctions(words, context)
+    feats += ["x:" + c for c in context]
+    feats += _conjunctions(words, context)
+    return feats
 
 
 # Features that tie the text to where it stands. A linear model cannot weigh "sec=none" one way
@@ -66,12 +69,24 @@ CONJUNCTION_PREFIXES = ("xx:", "sw:", "dw:")
 
 
 def _conjunctions(words: Sequence[str], context: Sequence[str]) -> list[str]:
-    out = ["xx:" + a + "&" + b for i, a in enumerate(context) for b in context[i + 1 :]]
+    pairs, heads = _context_conjunctions(tuple(context))
+    out = list(pairs)
+    for head in heads:
+        out += [head + w for w in words]
+    return out
+
+
+@functools.lru_cache(maxsize=256)
+def _context_conjunctions(context: tuple[str, ...]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The context's own pairs and the prefixes its words are joined to (``sw:issue|``), worked
+    out once per context rather than once per clause (a document has a handful of contexts)."""
+    pairs = tuple("xx:" + a + "&" + b for i, a in enumerate(context) for b in context[i + 1 :])
+    heads = []
     for token, prefix in (("sec=", "sw:"), ("doc=", "dw:")):
         value = next((c[4:] for c in context if c.startswith(token)), None)
         if value is not None:
-            out += [prefix + value + "|" + w for w in words]
-    return out
+            heads.append(prefix + value + "|")
+    return pairs, tuple(heads)
 
 
 @dataclass(frozen=True, slots=True)
