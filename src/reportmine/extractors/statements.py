@@ -550,12 +550,16 @@ def _set_categories(
         # an aggregate's category is fixed, so it is not scored
         clausal = [i for i, g in enumerate(groups) if g.clauses and not g.aggregate]
         patterned = [i for i, g in enumerate(groups) if not g.clauses and not g.aggregate]
-        rows = sparse.vstack([
-            summed_counts(counts, [groups[i].clauses for i in clausal]),
-            models.space.counts([classify.featurize(units_text(units, groups[i])) for i in patterned]),
-        ], format="csr")
-        cats = models.category.classes
-        found = [dict(zip(cats, row)) for row in models.category.proba(models.space.weigh(rows)).tolist()]
+        parts = []
+        if clausal:
+            parts.append(summed_counts(counts, [groups[i].clauses for i in clausal]))
+        if patterned:
+            parts.append(models.space.counts([classify.featurize(units_text(units, groups[i])) for i in patterned]))
+        found: list[dict[str, float]] = []
+        if parts:
+            rows = parts[0] if len(parts) == 1 else sparse.vstack(parts, format="csr")
+            cats = models.category.classes
+            found = [dict(zip(cats, row)) for row in models.category.proba(models.space.weigh(rows)).tolist()]
         probs = [{}] * len(groups)
         for k, i in enumerate(clausal + patterned):
             probs[i] = found[k]
