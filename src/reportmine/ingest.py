@@ -23,6 +23,7 @@ from .pipeline import ExtractOptions, extract_file
 from .store import PreparedFile, Store, prepare
 
 log = logging.getLogger(__name__)
+_WINDOW = 8  # files in flight per worker (their rows are small)
 _SUFFIXES = {".txt", ".text", ".md", ".html", ".htm", ".xhtml", ".docx", ".pdf"}
 
 
@@ -148,13 +149,14 @@ def _run(paths: list[Path], options: ExtractOptions, workers: int) -> Iterator[t
         for path in paths:
             yield path, prepare_file(str(path), options)
         return
-    # A bounded window keeps memory flat: at most 2 results per worker wait to be written.
+    # A bounded window keeps memory flat: at most _WINDOW results per worker wait to be written.
+    # Results are written in order, so a window of 2 let one long file idle the other workers.
     with ProcessPoolExecutor(max_workers=workers) as pool:
         pending: list[tuple[Path, Future[PreparedFile | str]]] = []
         queue = iter(paths)
         for path in queue:
             pending.append((path, pool.submit(prepare_file, str(path), options)))
-            if len(pending) >= 2 * workers:
+            if len(pending) >= _WINDOW * workers:
                 break
         while pending:
             path, future = pending.pop(0)
