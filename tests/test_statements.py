@@ -200,3 +200,20 @@ def test_traditional_characters_find_the_problem_section() -> None:
     assert any("績效理念尚未牢固樹立" in t for t in issues)
     assert any("重分配輕管理" in t for t in issues)
     assert any("加強宣傳培訓" in t for t in _by_kind(found, "measure"))
+
+
+def test_an_unlisted_paragraph_between_plan_items_does_not_end_the_plan() -> None:
+    from reportmine.document import Document
+    from reportmine.pipeline import extract_document
+
+    text = ("关于某区2023年预算绩效管理工作情况的报告\n一、主要工作\n全年完成重点评价项目12个。\n"
+            "下一步，我们将重点做好以下工作：\n一是进一步强化绩效目标管理。建立项目支出压力指标库。\n"
+            "2024年，选取教育系统试点，逐步扩大到其他专项支出。\n"
+            "二是进一步加大重点评价力度。每年选取10个左右重点项目开展评价。\n"
+            "三是进一步落实评价结果运用。对低效无效资金一律削减。\n"
+            "感谢您对预算绩效管理工作的关心和支持。\n")
+    doc = Document(id="t" * 64, source="t.txt", format="txt", text=text)
+    kinds = {s.text: s.kind for s in extract_document(doc)[0].statements}
+    assert kinds.get("进一步加大重点评价力度") == "measure"
+    assert kinds.get("进一步落实评价结果运用") == "measure"
+    assert not any("感谢" in t for t in kinds)

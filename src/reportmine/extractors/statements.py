@@ -114,8 +114,11 @@ def sentence_contexts(document: Document, view: NormalizedText, units: Units) ->
     listed = _listed_paragraphs(units)
     kinds: dict[tuple[str, ...], str] = {}  # a heading path's kind, worked out once
     for i, (s, heads) in enumerate(zip(units.sentences, _heading_paths(document, view, units))):
-        if heads != last_heads or s.heading or (s.paragraph != override_paragraph and s.paragraph not in listed):
-            override = None  # a plan paragraph governs the items after it, not the sign-off
+        if heads != last_heads or s.heading or (s.paragraph != override_paragraph and s.paragraph not in listed
+                                               and s.paragraph + 1 not in listed):
+            # A plan paragraph governs the items after it, not the sign-off; an unlisted paragraph
+            # between two items (a page break, a continued item) does not end the list.
+            override = None
         last_heads = heads
         kind = kinds.get(tuple(heads))
         if kind is None:
