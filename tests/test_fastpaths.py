@@ -1,0 +1,110 @@
+"""The ingest fast paths give exactly what the plain computations they replace give."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import sparse
+
+from reportmine.document import Document
+from reportmine.extractors import classify, region
+from reportmine.extractors.statements import summed_counts
+from reportmine.normalize import normalize, normalize_lines
+from reportmine.passages import passages
+from reportmine.pipeline import extract_document
+from reportmine.store import Store, prepare
+
+SAMPLES = sorted((Path(__file__).resolve().parents[1] / "corpora" / "samples").rglob("*.txt"))
+
+
+def _texts() -> list[str]:
+    texts = [p.read_text(encoding="utf-8") for p in SAMPLES[:12]]
+    # full widths, a traditional character and layout spaces, which the view changes
+    texts.append("一、總體情況\n項目資金（２０２３年）共 1,200 万元 ，执行率９５％。\n\n  二、存在问题\t\n")
+    return texts
+
+
+def test_normalize_lines_is_normalize_per_line() -> None:
+    for text in _texts():
+        lines = text.split("\n")
+        assert normalize_lines(lines) == [normalize(line).text for line in lines]
+
+
+def test_runs_before_organs_are_the_pattern_captures() -> None:
+    pattern = re.compile(rf"([{region.CJK}]{{2,10}}?)(?={region.ORGAN})")
+    texts = [normalize(t).text for t in _texts()] + ["受某某县财政局委托,县教育局和人民政府办公室,局委办"]
+    for text in texts:
+        assert region._runs_before_organs(text) == [m.group(1) for m in pattern.finditer(text)]
+
+
+def _space() -> classify.FeatureSpace:
+    rng = random.Random(5)
+    words = [f"w:{i}" for i in range(300)]
+    docs = [[rng.choice(words) for _ in range(rng.randint(1, 40))] for _ in range(60)]
+    return classify.FeatureSpace.fit(docs, min_df=2)
+
+
+def test_weights_are_those_of_the_scipy_expression() -> None:
+    space = _space()
+    rng = random.Random(7)
+    vocab = list(space.vocabulary)
+    docs = [[rng.choice(vocab) for _ in range(rng.randint(0, 50))] + ["unknown"] for _ in range(80)] + [[]]
+    m = space.counts(docs)
+    expected = m.copy()
+    expected.data = (1.0 + np.log(expected.data)) * space.idf[expected.indices]
+    norms = np.sqrt(np.asarray(expected.multiply(expected).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    expected = sparse.csr_matrix(sparse.diags(1.0 / norms) @ expected)
+    got = space.weigh(m)
+    # same values in the same storage order, so the model's dot products are bit for bit equal
+    assert np.array_equal(got.indptr, expected.indptr)
+    assert np.array_equal(got.indices, expected.indices)
+    assert np.array_equal(got.data, expected.data)
+
+
+def test_summed_clause_counts_are_the_counts_of_joined_features() -> None:
+    space = _space()
+    rng = random.Random(11)
+    vocab = list(space.vocabulary)
+    clauses = [[rng.choice(vocab) for _ in range(rng.randint(0, 20))] for _ in range(40)]
+    rows = [[rng.randrange(40) for _ in range(rng.randint(0, 4))] for _ in range(25)]
+    joined = space.counts([[f for c in row for f in clauses[c]] for row in rows])
+    summed = summed_counts(space.counts(clauses), rows)
+    assert np.array_equal(joined.indptr, summed.indptr)
+    assert np.array_equal(joined.indices, summed.indices)
+    assert np.array_equal(joined.data, summed.data)
+
+
+@pytest.mark.parametrize("path", SAMPLES[:4], ids=lambda p: p.name)
+def test_prepared_rows_hold_the_extraction(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    extractions = extract_document(Document(id=f"id-{path.stem}", source=path.name, format="txt", text=text))
+    passage_map = {ex.document.id: passages(ex.document) for ex in extractions}
+    prepared = prepare(extractions, passage_map)
+    assert [d.id for d in prepared.documents] == [ex.document.id for ex in extractions]
+    assert prepared.count("figures") == sum(len(ex.figures) for ex in extractions)
+    store = Store(":memory:")
+    assert store.add_prepared(prepared)
+    assert not store.add_prepared(prepared)  # already stored: nothing written twice
+    for ex in extractions:
+        d = ex.document.id
+        rows = store.db.execute(
+            'SELECT start, "end", text, kind, category, confidence, section FROM statements WHERE doc_id = ?'
+            " ORDER BY start, \"end\"", [d]).fetchall()
+        assert rows == sorted((s.span.start, s.span.end, s.text, s.kind, s.category, s.confidence, s.section)
+                              for s in ex.statements)
+        heads = store.db.execute("SELECT heading FROM sections WHERE doc_id = ? ORDER BY idx", [d]).fetchall()
+        assert [h for (h,) in heads] == [s.heading for s in ex.document.sections]
+        stamp, chars = store.db.execute("SELECT ingested_at, n_chars FROM documents WHERE id = ?", [d]).fetchone()
+        assert stamp and chars == len(ex.document.text)
+    # passages numbered in order, each indexed under its own id
+    ids = [i for (i,) in store.db.execute("SELECT id FROM passages ORDER BY id")]
+    assert ids == list(range(1, sum(len(v) for v in passage_map.values()) + 1))
+    for pid, tokens in [(1, passage_map[extractions[0].document.id][0].tokens)]:
+        word = tokens.split()[0]
+        hits = store.db.execute("SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?", [f'"{word}"']).fetchall()
+        assert (pid,) in hits
