@@ -8,6 +8,7 @@ split by category, and how many of them were rectified (ANNOTATION.md ``rectific
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -81,10 +82,11 @@ def find_claims(document: Document, view: NormalizedText, statements: list[State
     return out
 
 
-def claim_spans(text: str) -> list[ClaimSpan]:
-    """Claims in the view text ``text``, in order."""
+@functools.lru_cache(maxsize=4)
+def claim_spans(text: str) -> tuple[ClaimSpan, ...]:
+    """Claims in the view text ``text``, in order (cached: statements and claims both ask)."""
     sentences = [m.span() for m in _SENTENCE.finditer(text)]
-    return [c for i in range(len(sentences)) for c in _claims_in(text, sentences, i)]
+    return tuple(c for i in range(len(sentences)) for c in _claims_in(text, sentences, i))
 
 
 def _claims_in(text: str, sentences: list[tuple[int, int]], i: int) -> list[ClaimSpan]:
