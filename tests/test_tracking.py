@@ -348,3 +348,11 @@ def test_a_decision_updates_its_item_without_relinking_and_agrees_with_a_relink(
     incremental = tracking.recommendations(linked_store)
     real(linked_store)
     assert tracking.recommendations(linked_store) == incremental
+
+
+def test_open_items_oldest_first_without_rectified(linked_store: Store) -> None:
+    items = tracking.open_items(linked_store)
+    assert items and all(i["status"] != "rectified" for i in items)
+    years = [i["year"] or 0 for i in items]
+    assert years == sorted(years)
+    assert {i["text"] for i in items} >= {"加强第三方巡查队伍培训"}

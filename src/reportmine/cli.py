@@ -341,6 +341,22 @@ def track_rates(obj: dict[str, str], by: str, as_json: bool) -> None:
                    f"\tnot {r['not_rectified']}\tno record {r['no_record']}\trate {r['rectified_rate']}")
 
 
+@track.command("open")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def track_open(obj: dict[str, str], as_json: bool) -> None:
+    """Recommendations not yet rectified, oldest first (the list to chase)."""
+    from . import tracking
+
+    items = tracking.open_items(_open_store(obj["db_path"]))
+    if as_json:
+        _echo_json(items)
+        return
+    for it in items:
+        flag = " OVERDUE" if it["overdue"] else ""
+        click.echo(f"{it['year'] or '----'}  [{it['status']}{flag}] {it['doc']}: {it['text']}")
+
+
 @track.command("relink")
 @click.pass_obj
 def track_relink(obj: dict[str, str]) -> None:

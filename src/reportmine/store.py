@@ -672,9 +672,6 @@ class Store:
                 out.setdefault(pid, []).append(dict(zip(names, values)))
         return out
 
-    def passages_of(self, doc_id: str) -> list[dict[str, Any]]:
-        return list(self.db.query('SELECT id, start, "end" FROM passages WHERE doc_id = ? ORDER BY start', [doc_id]))
-
     # ---- audits ----------------------------------------------------------------------------
 
     def save_audit(self, doc_id: str, score: float, subscores: dict[str, Any], flags: list[str]) -> None:
