@@ -481,7 +481,7 @@ class _Builder:
         count = claim["recommendation_count"]
         reason = "batch claim in the same document" + (f" covering {count} items" if count else "")
         return self._row(item, claim["doc_id"], claim["start"], claim["end"], claim["text"], "claim",
-                         reason, 0.5, status, _status_of(normalize(claim["text"]).text)[1], suggestion=False)
+                         reason, 0.5, status, status_of(claim["text"])[1], suggestion=False)
 
     def _row(self, item: dict[str, Any], doc_id: str, start: int, end: int, text: str, evidence: str,
              reason: str, score: float, status: str | None, words: list[str], *, suggestion: bool) -> dict[str, Any]:
@@ -516,7 +516,7 @@ class _Builder:
 def _is_item(statement: dict[str, Any]) -> bool:
     if statement["kind"] in _ITEM_KINDS:
         return True
-    return statement["kind"] == "rectification" and _status_of(normalize(statement["text"]).text)[0] == "in_progress"
+    return statement["kind"] == "rectification" and status_of(statement["text"])[0] == "in_progress"
 
 
 def _group_keys(items: list[dict[str, Any]]) -> list[str]:
