@@ -217,3 +217,18 @@ def test_an_unlisted_paragraph_between_plan_items_does_not_end_the_plan() -> Non
     assert kinds.get("进一步加大重点评价力度") == "measure"
     assert kinds.get("进一步落实评价结果运用") == "measure"
     assert not any("感谢" in t for t in kinds)
+
+
+def test_an_evaluation_reports_rectification_advice_is_advice() -> None:
+    text = (
+        "某县2022年度农机购置补贴资金绩效评价报告\n一、存在问题\n（一）补贴对象审核不严。部分机具重复享受补贴。\n"
+        "二、整改建议\n（一）严格补贴对象审核。建议县农业农村局会同县财政局建立机具档案比对机制，"
+        "对重复享受补贴的机具一律追回资金。\n"
+        "三、整改建议落实情况\n上年度提出的3条建议已全部整改到位。\n"
+    )
+    _, found = _extract(text)
+    advice = _by_kind(found, "recommendation")
+    assert "严格补贴对象审核" in advice, "the point's lead is a recommendation too"
+    assert any("建立机具档案比对机制" in t for t in advice)
+    assert not any("整改到位" in t for t in advice), "a section on what was done stays a record of rectification"
+    assert any("整改到位" in t for t in _by_kind(found, "rectification"))

@@ -62,6 +62,8 @@ COUNT_FIGURE = re.compile(r"\d+(?:\.\d+)?(?:个|项|家|条|所|次|批|人次|�
 
 # Section headings, innermost first, decide a prior over kinds.
 SECTION_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # An evaluation report's "整改建议" / "整改意见" is advice on what to rectify, not a record of it.
+    ("recommendation", re.compile(r"整改(?:建议|意见)[:：]?$")),
     ("rectification_measure", re.compile(r"整改措施|^关于")),
     ("rectification", re.compile(r"整改|落实情况|办理情况|结果应用情况")),
     ("issue", re.compile(r"存在(?:的)?(?:主要)?(?:问题|不足|困难)|问题(?:和|与|及)?不足|不足之处|主要问题|困难(?:和|与)?问题|发现的问题|问题分析")),
