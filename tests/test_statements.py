@@ -232,3 +232,13 @@ def test_an_evaluation_reports_rectification_advice_is_advice() -> None:
     assert any("建立机具档案比对机制" in t for t in advice)
     assert not any("整改到位" in t for t in advice), "a section on what was done stays a record of rectification"
     assert any("整改到位" in t for t in _by_kind(found, "rectification"))
+
+
+def test_advice_ending_in_yixia_is_no_introduction() -> None:
+    text = ("某市政务数据平台绩效评价报告\n一、有关建议\n（一）清理低效接口。建议对连续半年无调用的接口逐一清理，无实际需求的予以下线。\n"
+            "（二）规范小额采购。对单价在2万元以下的设备实行简易程序，采购结果在10日内公示。\n"
+            "二、评价结果应用\n评价报告已反馈市数据局，市数据局应于2025年9月30日前完成整改并报送整改情况。\n")
+    _, found = _extract(text)
+    advice = _by_kind(found, "recommendation")
+    assert any("予以下线" in t for t in advice), "予以下线 does not introduce a list"
+    assert any(t.startswith("市数据局应于2025年9月30日前完成整改") for t in advice), "a deadline set for a unit is advice"

@@ -32,6 +32,8 @@ def has_issue_cue(text: str) -> bool:
     return bool(ISSUE.search(_ISSUE_MODIFIER.sub("", text)))
 RECOMMENDATION = re.compile(
     r"^建议|建议(?!书)|应当|应该|^应(?!用)|^宜|^需(?!要)|提出.{0,30}(?:意见|建议)|^请.{0,20}(?:于|在).{0,20}前"
+    # a deadline set for another party: "请X在6个月内报送…", "X应于…前完成整改"
+    r"|^请[^,，;；。]{0,30}(?:于|在)[^;；。]{0,30}(?:前|内)(?:完成|报送|提交|整改)|应(?:于|在)[^,，;；。]{0,20}(?:前|内)完成"
 )
 # "针对…等方面提出多项指导性建议": a record that advice was given, not an invitation or a title
 ADVICE_GIVEN = re.compile(r"(?:针对|围绕|就)[^,，。；;]{2,40}提出(?!的)[^,，。；;]{0,8}(?:意见|建议)(?!的)")
@@ -52,7 +54,11 @@ DEPENDENT = re.compile(r"^(?:对|导致|致使|造成|从而|进而|以致|以�
 PREFIX = re.compile(r"^(?:根据|按照|依据|依托|结合|围绕|通过|针对|立足|聚焦|在[^,，]{2,30}(?:基础上|过程中|方面|时|中|下))")
 # Sentence openers that switch the rest of a section to plans ("下一步,我们将…").
 PLAN_SWITCH = re.compile(r"^(?:下一步|下步|今后|未来|明年|接下来)")
-INTRO = re.compile(r"(?:以下|如下).{0,10}$|^现将.{0,20}(?:报告|汇报|总结)")
+# "以下" must introduce something ("以下几方面工作:"): "予以下线", "5万元以下" end statements too.
+INTRO = re.compile(
+    r"如下.{0,10}$|以下[几\d一二三四五六七八九十]*(?:个|项|条|点)?(?:方面|工作|问题|意见|建议|措施|内容|情况|事项|要求|重点).{0,8}$"
+    r"|以下[:：]$|^现将.{0,20}(?:报告|汇报|总结)"
+)
 # "提出建议3条", "共计提出94个问题": a count is a figure, not a statement (ANNOTATION.md)
 BARE_COUNT = re.compile(
     r"^(?:本次评价)?(?:共|共计)?(?:发现|提出|形成)?(?:问题|建议|意见|意见建议|意见和建议)\d+(?:条|个|项|类)$"
