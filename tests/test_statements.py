@@ -242,3 +242,14 @@ def test_advice_ending_in_yixia_is_no_introduction() -> None:
     advice = _by_kind(found, "recommendation")
     assert any("予以下线" in t for t in advice), "予以下线 does not introduce a list"
     assert any(t.startswith("市数据局应于2025年9月30日前完成整改") for t in advice), "a deadline set for a unit is advice"
+
+
+def test_a_proposal_point_mentioning_qingkuang_is_still_a_point() -> None:
+    text = ("关于加强政府购买服务绩效管理的建议\n\n为此建议：\n\n一、建立购买服务绩效目标审核制度。\n\n"
+            "二、将购买服务绩效评价情况纳入部门年度考核，并作为下年度预算安排的重要依据。\n\n"
+            "三、项目实施情况\n全年购买服务项目46个。\n")
+    _, found = _extract(text, doc_type="proposal")
+    advice = _by_kind(found, "recommendation")
+    assert any(t.startswith("将购买服务绩效评价情况纳入部门年度考核") for t in advice)
+    assert any("下年度预算安排的重要依据" in t for t in advice)
+    assert not any("全年购买服务项目46个" in t for t in advice), "a short 情况 title still heads a description"

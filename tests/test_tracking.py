@@ -356,3 +356,26 @@ def test_open_items_oldest_first_without_rectified(linked_store: Store) -> None:
     years = [i["year"] or 0 for i in items]
     assert years == sorted(years)
     assert {i["text"] for i in items} >= {"加强第三方巡查队伍培训"}
+
+
+def test_a_replys_own_commitment_is_followed_up_despite_the_proposals_batch_line() -> None:
+    store = Store(":memory:")
+    prop = "关于加快涉农补贴发放的建议\n一是推行补贴资金一卡通直达农户。"
+    reply = ("关于第0415号建议的答复\n一、关于一卡通发放\n补贴资金已通过一卡通发放。"
+             "全县发现的36个发放问题中已整改30个，其余6个正在整改。\n")
+    later = ("青禾县财政局2024年度预算绩效管理工作报告\n一、工作成效\n"
+             "（一）涉农补贴发放提速。针对第0415号建议，遗留的6个发放问题已于3月底前解决。"
+             "第0415号建议提出的1条建议已全部落实。\n")
+    p = _doc("c" * 64, "prop.txt", prop, "proposal", "关于加快涉农补贴发放的建议", 2023, "青禾县", proposal_no="0415")
+    r = _doc("e" * 64, "reply.txt", reply, "proposal_reply", "关于第0415号建议的答复", 2023, "青禾县", proposal_no="第0415号")
+    w = _doc("d" * 64, "wr.txt", later, "work_report", "青禾县财政局2024年度预算绩效管理工作报告", 2024, "青禾县",
+             proposal_no="第0415号")
+    store.add([Extraction(p, statements=[_st("推行补贴资金一卡通直达农户", prop, "recommendation", "budget")])])
+    store.add([Extraction(_structured(r), statements=[
+        _st("全县发现的36个发放问题中已整改30个，其余6个正在整改", reply, "rectification", "management")])])
+    store.add([Extraction(_structured(w), statements=[])])
+    items = {i["text"]: i for i in tracking.recommendations(store, kind=None)}
+    open_part = items["全县发现的36个发放问题中已整改30个，其余6个正在整改"]
+    confident = [lk for lk in open_part["links"] if not lk["suggestion"] and lk["doc"] == "wr.txt"]
+    assert confident and "遗留的6个发放问题" in confident[0]["text"]
+    assert open_part["status"] == "rectified"

@@ -375,6 +375,9 @@ class _Builder:
     def _pair_links(self, pair: Pair, items: list[dict[str, Any]], cands: list[Candidate | None], dv: DocView,
                     found: list[Mention]) -> list[dict[str, Any]]:
         batch = _batch_sentence(dv, found, pair, self.docs[pair.item_doc])
+        # The batch line (5条建议已全部落实) is about the proposal's points; a reply's own
+        # commitments that the later report follows up are not among them.
+        batch_covers = batch is not None and self.docs[pair.item_doc]["doc_type"] == "proposal"
         out = []
         for it, cand in zip(items, cands):
             norm = self._norm[it["id"]]
@@ -383,7 +386,7 @@ class _Builder:
                 continue
             confident = False
             verdict = _verdict(pair, cand)
-            if verdict == "anchored" and batch is not None and _unanimous(dv, found, batch):
+            if verdict == "anchored" and batch_covers and _unanimous(dv, found, batch):
                 # Weak wording in the passage about the proposal, and a sentence that says all of
                 # it was handled one way (5条建议已全部落实): that sentence is the better evidence.
                 verdict = "suggest"
@@ -407,7 +410,7 @@ class _Builder:
                                           suggestion=not confident))
                 if confident:
                     out.extend(self._also_links(it, cand, dv, found, pair))
-            if not confident and batch is not None and pair.kind == "number" and self.docs[pair.item_doc]["doc_type"] == "proposal":
+            if not confident and batch_covers and pair.kind == "number":
                 out.append(self._batch_link(it, dv, batch, pair, found))
         return out
 

@@ -90,6 +90,7 @@ PRIORS: dict[str, dict[str, float]] = {k: dict(zip(KINDS, v)) for k, v in _P.ite
 
 
 _HEADING_MAX = 24  # longer "headings" are lead sentences, whose words say little about the section
+_TITLE_MAX = 12  # a section title ("一、基本情况", "主要成效") is short
 
 
 @lru_cache(maxsize=8192)
@@ -137,7 +138,12 @@ def section_kind(headings: list[str]) -> str:
             found.append("none")  # "制定了详尽的工作计划": a heading about work done
             continue
         for kind, rx in SECTION_RULES:
-            if rx.search(core):
+            m = rx.search(core)
+            if m and kind == "none" and len(core) > _TITLE_MAX and m.end() < len(core.rstrip("。:：")):
+                # "将绩效信息公开情况纳入考核": a point that mentions 情况/效益 is no description
+                # section; a long title names its kind at its end (二、项目绩效目标完成情况).
+                break
+            if m:
                 found.append(kind)
                 break
     for kind in found:
