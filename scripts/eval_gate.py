@@ -1,7 +1,8 @@
 """Accuracy gate: score the development gold and fail on a regression below the pinned floors.
 
 usage: python scripts/eval_gate.py [--allow-regression] [--update]
-Floors live in tests/eval_floors.json: {"<gold_dir> <docs_dir>": {"figures.f1": 0.98, ...}}.
+Floors live in tests/eval_floors.json: {"<gold_dir> <docs_dir>": {"figures.f1": 0.98, ...}}; a key
+"register <corpora_dir>" scores the recommendation register against <corpora_dir>/tracking.
 Paths are relative to the repository; a pair whose folders are missing (no ../shared on this
 machine) is skipped. --update raises floors to today's scores (never lowers them unless
 --allow-regression is given too), in the spirit of trafilatura's eval gate.
@@ -18,6 +19,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "src"))
 
 from reportmine.evaluate import evaluate  # noqa: E402
+from reportmine.register_eval import evaluate_register  # noqa: E402
 
 FLOORS = REPO / "tests" / "eval_floors.json"
 EPSILON = 0.005
@@ -38,11 +40,14 @@ def main() -> int:
     floors = json.loads(FLOORS.read_text(encoding="utf-8"))
     failed = False
     for pair, metrics in floors.items():
-        gold_dir, docs_dir = (REPO / p for p in pair.split())
-        if not gold_dir.is_dir() or not docs_dir.is_dir():
-            print(f"skip {pair}: folders not here")
-            continue
-        report = evaluate(gold_dir, docs_dir).to_dict()
+        if pair.startswith("register "):  # "register <corpora dir>": the link gold in <dir>/tracking
+            report = evaluate_register(REPO / pair.split()[1]).as_dict()
+        else:
+            gold_dir, docs_dir = (REPO / p for p in pair.split())
+            if not gold_dir.is_dir() or not docs_dir.is_dir():
+                print(f"skip {pair}: folders not here")
+                continue
+            report = evaluate(gold_dir, docs_dir).to_dict()
         for name, floor in metrics.items():
             score = lookup(report, name)
             status = "ok"
