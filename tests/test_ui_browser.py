@@ -197,8 +197,9 @@ def test_register_confirm_a_link(server: str, browser: object, tmp_path: Path) -
     assert "rectification.txt" in link.text
     link.find_element(By.CSS_SELECTOR, 'button[data-action="confirm"]').click()
     _wait(d).until(ec.staleness_of(link))  # the page reloads once the decision is saved
-    _wait(d).until(lambda drv: "confirmed" in drv.find_element(By.ID, link_id).text)
-    assert "decided-confirm" in d.find_element(By.ID, link_id).get_attribute("class")  # type: ignore[attr-defined]
+    # read inside the wait: an element looked up while the page reloads goes stale
+    _wait(d).until(lambda drv: "confirmed" in drv.find_element(By.ID, link_id).text
+                   and "decided-confirm" in drv.find_element(By.ID, link_id).get_attribute("class"))
     _shot(d, "register")
     d.get(f"{server}/")  # type: ignore[attr-defined]
     caption = d.find_element(By.XPATH, "//figcaption[contains(., 'Rectification rate by region')]")  # type: ignore[attr-defined]
