@@ -108,3 +108,40 @@ def test_prepared_rows_hold_the_extraction(path: Path) -> None:
         word = tokens.split()[0]
         hits = store.db.execute("SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?", [f'"{word}"']).fetchall()
         assert (pid,) in hits
+
+
+def _tricky_texts(rng: random.Random) -> list[tuple[str, list[str] | None, list[str]]]:
+    """Clauses with numbers, punctuation runs, "|" inside words, one-character and empty
+    texts, with and without given words and contexts."""
+    pieces = ["预算", "执行率", "偏低", "资金", "结转", "3.5", "117", "条", "，", "。", "|", "a|b", "；;", " ",
+              "建议", "加强", "绩效", "管理", "２０２３", "x"]
+    contexts = [[], ["sec=issue"], ["sec=issue", "doc=evaluation_report", "pos=lead"],
+                ["sec=measure", "doc=work_report", "pos=body"], ["doc=other", "sec=a|b"]]
+    out: list[tuple[str, list[str] | None, list[str]]] = [("", [], []), ("预", None, ["sec=none"]), ("|", ["|"], [])]
+    for _ in range(300):
+        words = [rng.choice(pieces) for _ in range(rng.randint(0, 12))]
+        given = None if rng.random() < 0.3 else words
+        out.append(("".join(words), given, rng.choice(contexts)))
+    return out
+
+
+def test_text_counts_are_the_counts_of_the_feature_lists() -> None:
+    rng = random.Random(3)
+    texts = _tricky_texts(rng)
+    spaces = []
+    models = classify.load_models(Path(__file__).resolve().parents[1] / "models")
+    spaces.append(models.space)
+    # a space fitted on the tricky texts themselves, plus entries featurize never makes but a
+    # vocabulary may hold: "|" in words and n-grams, n-grams of other lengths
+    odd = ["c:a", "c:abcd", "b:a|b|c", "c:|预", "c:算|", "c:0|0", "c:率|偏", "c:|", "w:|", "sw:a|b|预算"]
+    fitted = classify.FeatureSpace.fit([classify.featurize(*t) for t in texts] + [odd] * 2, min_df=1)
+    spaces.append(fitted)
+    for space in spaces:
+        for batch in (texts, texts[:1], [], texts[3:40]):
+            expected = space.counts([classify.featurize(*t) for t in batch])
+            got = space.text_counts(batch)
+            assert got.shape == expected.shape
+            assert np.array_equal(got.indptr, expected.indptr)
+            assert np.array_equal(got.indices, expected.indices)
+            assert np.array_equal(got.data, expected.data)
+            assert got.indices.dtype == expected.indices.dtype and got.data.dtype == expected.data.dtype

@@ -42,13 +42,10 @@ def featurize(text: str, tokens: Sequence[str] | None = None, context: Sequence[
     where the text stands (``sec=issue``, ``doc=work_report``): the same "加强绩效目标管理" is
     advice in an evaluation report and a plan in a work report.
     """
-    if tokens is None:
-        tokens = tokenize(text)
-    # most clauses hold no number: one search over the words instead of one substitution each
-    words = [_DIGITS.sub("0", t) for t in tokens] if _DIGITS.search("".join(tokens)) else list(tokens)
+    words = _folded_words(text, tokens)
     feats = ["w:" + w for w in words]
     feats += ["b:" + a + "|" + b for a, b in zip(words, words[1:])]
-    chars = _PUNCT.sub("|", _DIGITS.sub("0", text))
+    chars = _folded_chars(text)
     # the n-grams with no "|" are those inside the pieces between them, in the same order
     pieces = chars.split("|")
     for n in (2, 3):
@@ -59,6 +56,19 @@ def featurize(text: str, tokens: Sequence[str] | None = None, context: Sequence[
     feats += ["x:" + c for c in context]
     feats += _conjunctions(words, context)
     return feats
+
+
+def _folded_words(text: str, tokens: Sequence[str] | None) -> list[str]:
+    """The words features are made of: jieba's (unless given), numbers folded to ``0``."""
+    if tokens is None:
+        tokens = tokenize(text)
+    # most clauses hold no number: one search over the words instead of one substitution each
+    return [_DIGITS.sub("0", t) for t in tokens] if _DIGITS.search("".join(tokens)) else list(tokens)
+
+
+def _folded_chars(text: str) -> str:
+    """The text character n-grams are cut from: numbers folded, punctuation runs made ``|``."""
+    return _PUNCT.sub("|", _DIGITS.sub("0", text))
 
 
 # Features that tie the text to where it stands. A linear model cannot weigh "sec=none" one way
@@ -89,12 +99,145 @@ def _context_conjunctions(context: tuple[str, ...]) -> tuple[tuple[str, ...], tu
     return pairs, tuple(heads)
 
 
+class _ColumnLookup:
+    """The vocabulary split by feature family, so that texts' columns are found from their words
+    and characters as they are: ``featurize`` then ``vocabulary.get`` builds some 55 strings per
+    clause ("c:" + n-gram, "sw:issue|" + word, ...) only to hash and drop them, and was the
+    costliest step of statement extraction after jieba.
+
+    Every family keeps exactly the vocabulary's answers. A word family's dict holds, for each
+    vocabulary entry with the family's prefix, the rest of the entry, so ``d.get(rest)`` is
+    ``vocabulary.get(prefix + rest)``. Character n-grams, a third of all features, are looked up
+    for a whole batch at once: each n-gram as one integer (its characters' code points side by
+    side), found by binary search in the vocabulary's n-grams made into integers the same way.
+    """
+
+    __slots__ = ("vocabulary", "words", "pairs", "gram_keys", "gram_cols", "_heads", "_contexts")
+
+    def __init__(self, vocabulary: dict[str, int]) -> None:
+        self.vocabulary = vocabulary
+        self.words: dict[str, int] = {}  # "w:" + word
+        # "b:" + a + "|" + b as pairs[a][b]; an entry is filed under every "|" it holds, so a
+        # word with a "|" of its own still finds it (a + "|" + b is one split of the entry)
+        self.pairs: dict[str, dict[str, int]] = {}
+        grams: dict[int, int] = {}  # "c:" + n-gram (featurize cuts 2- and 3-grams only)
+        for feature, col in vocabulary.items():
+            prefix, rest = feature[:2], feature[2:]
+            if prefix == "w:":
+                self.words[rest] = col
+            elif prefix == "c:" and len(rest) in (2, 3):
+                grams[_gram_key(rest)] = col
+            elif prefix == "b:":
+                k = rest.find("|")
+                while k >= 0:
+                    self.pairs.setdefault(rest[:k], {})[rest[k + 1 :]] = col
+                    k = rest.find("|", k + 1)
+        order = sorted(grams)
+        self.gram_keys = np.array(order, dtype=np.int64)
+        self.gram_cols = np.array([grams[k] for k in order], dtype=np.int64)
+        self._heads: dict[str, dict[str, int]] = {}  # conjunction head ("sw:issue|") -> word -> column
+        self._contexts: dict[tuple[str, ...], tuple[list[int], list[dict[str, int]]]] = {}
+
+    def entries(self, texts: Sequence[tuple[str, Sequence[str] | None, Sequence[str]]]) -> tuple[np.ndarray, np.ndarray]:
+        """Row and column of every feature of ``featurize(text, tokens, context)``, for each
+        text in turn, that the vocabulary holds, with repeats (in no particular order: counts
+        do not depend on it)."""
+        rows: list[int] = []
+        cols: list[int] = []
+        folded: list[str] = []
+        vocabulary = self.vocabulary
+        for row, (text, tokens, context) in enumerate(texts):
+            found = self._word_columns(_folded_words(text, tokens), tuple(context))
+            chars = _folded_chars(text)
+            folded.append(chars)
+            core = chars.strip("|")
+            if core:
+                found += [j for j in (vocabulary.get("^" + core[:2]), vocabulary.get(core[-2:] + "$")) if j is not None]
+            rows += [row] * len(found)
+            cols += found
+        gram_rows, gram_cols = self._gram_columns(folded)
+        return (np.concatenate([np.array(rows, dtype=np.int64), gram_rows]),
+                np.concatenate([np.array(cols, dtype=np.int64), gram_cols]))
+
+    def _word_columns(self, words: list[str], context: tuple[str, ...]) -> list[int]:
+        """Columns of the word, word-pair, context and context-word features."""
+        fixed, heads = self._context(context)
+        cols = list(fixed)
+        for table in (self.words, *heads):
+            get = table.get
+            cols += [j for j in map(get, words) if j is not None]
+        pairs = self.pairs
+        for a, b in zip(words, words[1:]):
+            following = pairs.get(a)
+            if following is not None:
+                j = following.get(b)
+                if j is not None:
+                    cols.append(j)
+        return cols
+
+    def _gram_columns(self, folded: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and columns of the character 2- and 3-grams of the folded texts: the n-grams
+        inside the pieces between "|"s, i.e. the windows of the joined texts holding no "|"."""
+        joined = "|".join(folded)  # the "|" between texts keeps windows from crossing them
+        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64) + 1
+        row_of = np.repeat(np.arange(len(folded)), [len(f) + 1 for f in folded])[: len(codes)]
+        clear = codes != ord("|") + 1
+        rows, cols = [], []
+        for n in (2, 3):
+            if len(codes) < n:
+                continue
+            starts = len(codes) - n + 1
+            ok = clear[:starts].copy()
+            key = codes[:starts].copy()
+            for k in range(1, n):
+                ok &= clear[k : k + starts]
+                key = (key << _CODE_BITS) | codes[k : k + starts]
+            at = np.searchsorted(self.gram_keys, key)
+            at[at == len(self.gram_keys)] = 0
+            hit = ok & (self.gram_keys[at] == key) if len(self.gram_keys) else np.zeros(starts, dtype=bool)
+            rows.append(row_of[:starts][hit])
+            cols.append(self.gram_cols[at[hit]])
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(rows), np.concatenate(cols)
+
+    def _context(self, context: tuple[str, ...]) -> tuple[list[int], list[dict[str, int]]]:
+        """A context's own columns (``x:``, ``xx:``) and the word tables of its conjunction
+        heads, worked out once per context (a document has a handful)."""
+        found = self._contexts.get(context)
+        if found is None:
+            pairs, heads = _context_conjunctions(context)
+            own = [self.vocabulary.get(f) for f in ["x:" + c for c in context] + list(pairs)]
+            found = self._contexts[context] = ([j for j in own if j is not None], [self._head(h) for h in heads])
+        return found
+
+    def _head(self, head: str) -> dict[str, int]:
+        table = self._heads.get(head)
+        if table is None:
+            n = len(head)
+            table = self._heads[head] = {f[n:]: j for f, j in self.vocabulary.items() if f.startswith(head)}
+        return table
+
+
+# An n-gram as an integer: code points + 1 (so no character is 0 and a 2-gram's key never equals
+# a 3-gram's) in 21-bit fields; 3 x 21 bits fit an int64.
+_CODE_BITS = 21
+
+
+def _gram_key(gram: str) -> int:
+    key = 0
+    for ch in gram:
+        key = (key << _CODE_BITS) | (ord(ch) + 1)
+    return key
+
+
 @dataclass(frozen=True, slots=True)
 class FeatureSpace:
     """Vocabulary and idf weights: sublinear tf * idf, then each row scaled to unit length."""
 
     vocabulary: dict[str, int]
     idf: np.ndarray
+    _lookup: _ColumnLookup | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def fit(cls, docs: Sequence[Sequence[str]], min_df: int = 2) -> FeatureSpace:
@@ -121,9 +264,25 @@ class FeatureSpace:
         for feats in docs:
             cols += [j for j in map(get, feats) if j is not None]
             indptr.append(len(cols))
+        return self._count_matrix(cols, indptr)
+
+    def text_counts(self, texts: Sequence[tuple[str, Sequence[str] | None, Sequence[str]]]) -> sparse.csr_matrix:
+        """``counts([featurize(text, tokens, context) for text, tokens, context in texts])``,
+        the same matrix, from the texts directly (no feature strings built: see _ColumnLookup)."""
+        lookup = self._lookup
+        if lookup is None:  # built on first use: training and tests that only fit never need it
+            lookup = _ColumnLookup(self.vocabulary)
+            object.__setattr__(self, "_lookup", lookup)
+        rows, cols = lookup.entries(texts)
+        order = np.argsort(rows, kind="stable")
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(texts)))])
+        return self._count_matrix(cols[order], indptr)
+
+    def _count_matrix(self, cols: list[int] | np.ndarray, indptr: list[int] | np.ndarray) -> sparse.csr_matrix:
+        """Rows of columns (with repeats) as a canonical count matrix: sorted, summed."""
         m = sparse.csr_matrix(
             (np.ones(len(cols)), np.array(cols, dtype=np.int32), np.array(indptr, dtype=np.int32)),
-            shape=(len(docs), len(self.idf)),
+            shape=(len(indptr) - 1, len(self.idf)),
         )
         m.sum_duplicates()
         return m
