@@ -145,3 +145,44 @@ def test_text_counts_are_the_counts_of_the_feature_lists() -> None:
             assert np.array_equal(got.indices, expected.indices)
             assert np.array_equal(got.data, expected.data)
             assert got.indices.dtype == expected.indices.dtype and got.data.dtype == expected.data.dtype
+
+
+def test_cut_is_jieba_lcut() -> None:
+    from reportmine import segmentation
+
+    jieba = segmentation._jieba()
+    rng = random.Random(13)
+    # dictionary words, user-dictionary domain words, characters jieba leaves to its HMM,
+    # Latin letters, numbers, the symbols jieba keeps inside a block, spaces and punctuation
+    pieces = ["预算", "绩效", "评价", "一般公共预算", "专项资金", "执行率", "偏低", "的", "了", "赣", "犇", "淼", "乂",
+              "abc", "PPP", "2023", "3.5", "95%", "+", "#", "&", "_", "-", ".", " ", "\t", "\r\n", "\n", "，", "。",
+              "（", "）", "“", "”", "|", "　", "１２", "範圍"]
+    texts = [t for t in _texts()] + [normalize(t).text for t in _texts()] + ["", " ", "的", "预算预算预算"]
+    texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(500)]
+    for text in texts:
+        assert segmentation.cut(text) == jieba.lcut(text), text
+
+
+def test_best_route_is_jiebas_route_ties_included() -> None:
+    """With every frequency 1 and a total of 1 every route scores 0: only jieba's tie-break
+    (the longest word) decides, and it must be the same."""
+    import jieba
+
+    from reportmine import segmentation
+
+    rng = random.Random(17)
+    for _ in range(50):
+        words = {"".join(rng.choice("abcd") for _ in range(rng.randint(1, 4))) for _ in range(12)}
+        tokenizer = jieba.Tokenizer()
+        tokenizer.FREQ = {}
+        for w in words:
+            tokenizer.FREQ[w] = rng.choice([1, 1, 3])
+            for k in range(1, len(w)):
+                tokenizer.FREQ.setdefault(w[:k], 0)
+        tokenizer.total = rng.choice([1, 1, 7])
+        tokenizer.initialized = True
+        for _ in range(20):
+            block = "".join(rng.choice("abcde") for _ in range(rng.randint(1, 15)))
+            route: dict[int, tuple[float, int]] = {}
+            tokenizer.calc(block, tokenizer.get_DAG(block), route)
+            assert segmentation._best_route(tokenizer, block) == [route[k][1] for k in range(len(block))]

@@ -112,7 +112,7 @@ class _ColumnLookup:
     side), found by binary search in the vocabulary's n-grams made into integers the same way.
     """
 
-    __slots__ = ("vocabulary", "words", "pairs", "gram_keys", "gram_cols", "_heads", "_contexts")
+    __slots__ = ("vocabulary", "words", "pairs", "gram_keys", "gram_cols", "_conjoined", "_heads", "_contexts")
 
     def __init__(self, vocabulary: dict[str, int]) -> None:
         self.vocabulary = vocabulary
@@ -121,6 +121,9 @@ class _ColumnLookup:
         # word with a "|" of its own still finds it (a + "|" + b is one split of the entry)
         self.pairs: dict[str, dict[str, int]] = {}
         grams: dict[int, int] = {}  # "c:" + n-gram (featurize cuts 2- and 3-grams only)
+        # "sw:…|" + word, "dw:…|" + word (_context_conjunctions' heads), sorted into a table
+        # per head when a text first needs that head
+        self._conjoined: list[tuple[str, int]] = []
         for feature, col in vocabulary.items():
             prefix, rest = feature[:2], feature[2:]
             if prefix == "w:":
@@ -132,6 +135,8 @@ class _ColumnLookup:
                 while k >= 0:
                     self.pairs.setdefault(rest[:k], {})[rest[k + 1 :]] = col
                     k = rest.find("|", k + 1)
+            elif feature.startswith(("sw:", "dw:")):
+                self._conjoined.append((feature, col))
         order = sorted(grams)
         self.gram_keys = np.array(order, dtype=np.int64)
         self.gram_cols = np.array([grams[k] for k in order], dtype=np.int64)
@@ -215,7 +220,7 @@ class _ColumnLookup:
         table = self._heads.get(head)
         if table is None:
             n = len(head)
-            table = self._heads[head] = {f[n:]: j for f, j in self.vocabulary.items() if f.startswith(head)}
+            table = self._heads[head] = {f[n:]: j for f, j in self._conjoined if f.startswith(head)}
         return table
 
 
