@@ -186,3 +186,20 @@ def test_best_route_is_jiebas_route_ties_included() -> None:
             route: dict[int, tuple[float, int]] = {}
             tokenizer.calc(block, tokenizer.get_DAG(block), route)
             assert segmentation._best_route(tokenizer, block) == [route[k][1] for k in range(len(block))]
+
+
+def test_cached_hmm_cuts_follow_jiebas_force_split_words() -> None:
+    from jieba import finalseg
+
+    from reportmine import segmentation
+
+    jieba = segmentation._jieba()
+    text = "赣犇淼乂预算赣犇"  # runs no dictionary word covers: jieba's HMM cuts them
+    assert segmentation.cut(text) == jieba.lcut(text)
+    hmm_words = [w for w in jieba.lcut(text) if len(w) > 1 and w != "预算"]
+    try:
+        for w in hmm_words:
+            finalseg.add_force_split(w)  # what jieba.del_word does to an HMM word
+        assert segmentation.cut(text) == jieba.lcut(text)
+    finally:
+        finalseg.Force_Split_Words.difference_update(hmm_words)
