@@ -203,3 +203,11 @@ def test_cached_hmm_cuts_follow_jiebas_force_split_words() -> None:
         assert segmentation.cut(text) == jieba.lcut(text)
     finally:
         finalseg.Force_Split_Words.difference_update(hmm_words)
+
+
+def test_texts_folded_together_are_folded_one_by_one() -> None:
+    rng = random.Random(23)
+    pieces = ["预算", "3", ".", "5", "，", " ", "\n", "。", "12.", "(", ")", "\x00", "|", "x"]
+    for _ in range(200):
+        texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(rng.randint(0, 6))]
+        assert classify._folded_texts(texts) == [classify._folded_chars(t) for t in texts]

@@ -71,6 +71,15 @@ def _folded_chars(text: str) -> str:
     return _PUNCT.sub("|", _DIGITS.sub("0", text))
 
 
+def _folded_texts(texts: list[str]) -> list[str]:
+    """``[_folded_chars(t) for t in texts]`` in one pass over the texts joined by NULs: neither
+    a number nor a punctuation run reaches across a NUL (texts holding one are folded alone)."""
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != len(texts) - 1:
+        return [_folded_chars(t) for t in texts]
+    return _folded_chars(joined).split("\x00")
+
+
 # Features that tie the text to where it stands. A linear model cannot weigh "sec=none" one way
 # in a self-evaluation and another in a work report, or "加强" one way under 建议 and another under
 # 下一步 or in a reply, without them (grouped CV: kind macro-F1 +0.035). They say nothing about a
@@ -105,80 +114,111 @@ class _ColumnLookup:
     clause ("c:" + n-gram, "sw:issue|" + word, ...) only to hash and drop them, and was the
     costliest step of statement extraction after jieba.
 
-    Every family keeps exactly the vocabulary's answers. A word family's dict holds, for each
-    vocabulary entry with the family's prefix, the rest of the entry, so ``d.get(rest)`` is
-    ``vocabulary.get(prefix + rest)``. Character n-grams, a third of all features, are looked up
-    for a whole batch at once: each n-gram as one integer (its characters' code points side by
-    side), found by binary search in the vocabulary's n-grams made into integers the same way.
+    Lookups run for a whole batch of texts (a document's clauses) at once, in numpy:
+
+    - every word any word feature can hold gets a number, and each family (``w:``, each
+      conjunction head such as ``sw:issue|``) an array from word number to column, so a word
+      is looked up once in Python however many features it is part of; a word pair ``b:a|b``
+      is the number ``a * words + b``, found by binary search;
+    - a character n-gram is one integer (its characters' code points side by side), found by
+      binary search in the vocabulary's n-grams made into integers the same way.
+
+    Every family keeps exactly the vocabulary's answers (test_fastpaths checks the matrices).
     """
 
-    __slots__ = ("vocabulary", "words", "pairs", "gram_keys", "gram_cols", "_conjoined", "_heads", "_contexts")
+    __slots__ = ("vocabulary", "word_ids", "word_cols", "pair_keys", "pair_cols", "gram_keys", "gram_cols",
+                 "_conjoined", "_heads", "_contexts")
 
     def __init__(self, vocabulary: dict[str, int]) -> None:
         self.vocabulary = vocabulary
-        self.words: dict[str, int] = {}  # "w:" + word
-        # "b:" + a + "|" + b as pairs[a][b]; an entry is filed under every "|" it holds, so a
-        # word with a "|" of its own still finds it (a + "|" + b is one split of the entry)
-        self.pairs: dict[str, dict[str, int]] = {}
+        words: dict[str, int] = {}  # "w:" + word
+        pairs: list[tuple[str, str, int]] = []  # "b:" + a + "|" + b
         grams: dict[int, int] = {}  # "c:" + n-gram (featurize cuts 2- and 3-grams only)
-        # "sw:…|" + word, "dw:…|" + word (_context_conjunctions' heads), sorted into a table
-        # per head when a text first needs that head
-        self._conjoined: list[tuple[str, int]] = []
+        self._conjoined: list[tuple[str, int]] = []  # "sw:…|word", "dw:…|word"
+        known: set[str] = set()  # every string that can stand for a word in some feature
         for feature, col in vocabulary.items():
             prefix, rest = feature[:2], feature[2:]
             if prefix == "w:":
-                self.words[rest] = col
+                words[rest] = col
+                known.add(rest)
             elif prefix == "c:" and len(rest) in (2, 3):
                 grams[_gram_key(rest)] = col
             elif prefix == "b:":
-                k = rest.find("|")
-                while k >= 0:
-                    self.pairs.setdefault(rest[:k], {})[rest[k + 1 :]] = col
-                    k = rest.find("|", k + 1)
-            elif feature.startswith(("sw:", "dw:")):
+                # filed under every "|" the entry holds: a word with a "|" of its own still
+                # finds it (a + "|" + b is one split of the entry)
+                for k in _bars(rest):
+                    pairs.append((rest[:k], rest[k + 1 :], col))
+                    known.update((rest[:k], rest[k + 1 :]))
+            elif feature.startswith(("sw:", "dw:")):  # _context_conjunctions' heads, each ending in "|"
                 self._conjoined.append((feature, col))
-        order = sorted(grams)
-        self.gram_keys = np.array(order, dtype=np.int64)
-        self.gram_cols = np.array([grams[k] for k in order], dtype=np.int64)
-        self._heads: dict[str, dict[str, int]] = {}  # conjunction head ("sw:issue|") -> word -> column
-        self._contexts: dict[tuple[str, ...], tuple[list[int], list[dict[str, int]]]] = {}
+                known.update(feature[k + 1 :] for k in _bars(feature))
+        # numbers from 1 in sorted order (deterministic); 0 is any word no feature holds
+        self.word_ids = {w: i for i, w in enumerate(sorted(known), start=1)}
+        self.word_cols = self._table(words)
+        keys = {self.word_ids[a] * self._span + self.word_ids[b]: col for a, b, col in pairs}
+        self.pair_keys, self.pair_cols = _sorted_arrays(keys)
+        self.gram_keys, self.gram_cols = _sorted_arrays(grams)
+        self._heads: dict[str, np.ndarray] = {}  # conjunction head ("sw:issue|") -> word number -> column
+        self._contexts: dict[tuple[str, ...], tuple[list[int], tuple[str, ...]]] = {}
+
+    @property
+    def _span(self) -> int:
+        return len(self.word_ids) + 1
+
+    def _table(self, columns: dict[str, int]) -> np.ndarray:
+        """Word number -> column (-1: none) for one family's word -> column dict."""
+        table = np.full(self._span, -1, dtype=np.int64)
+        for word, col in columns.items():
+            table[self.word_ids[word]] = col
+        return table
 
     def entries(self, texts: Sequence[tuple[str, Sequence[str] | None, Sequence[str]]]) -> tuple[np.ndarray, np.ndarray]:
         """Row and column of every feature of ``featurize(text, tokens, context)``, for each
         text in turn, that the vocabulary holds, with repeats (in no particular order: counts
         do not depend on it)."""
-        rows: list[int] = []
+        rows: list[int] = []  # context and edge features, found one by one
         cols: list[int] = []
-        folded: list[str] = []
-        vocabulary = self.vocabulary
-        for row, (text, tokens, context) in enumerate(texts):
-            found = self._word_columns(_folded_words(text, tokens), tuple(context))
-            chars = _folded_chars(text)
-            folded.append(chars)
+        folded = _folded_texts([text for text, _, _ in texts])
+        ids: list[int] = []  # the words of all texts, one after another, as word numbers
+        lengths: list[int] = []
+        heads_of: list[tuple[str, ...]] = []
+        get_id, vocabulary = self.word_ids.get, self.vocabulary
+        for row, ((text, tokens, context), chars) in enumerate(zip(texts, folded)):
+            words = _folded_words(text, tokens)
+            ids += [get_id(w, 0) for w in words]
+            lengths.append(len(words))
+            fixed, heads = self._context(tuple(context))
+            heads_of.append(heads)
             core = chars.strip("|")
-            if core:
-                found += [j for j in (vocabulary.get("^" + core[:2]), vocabulary.get(core[-2:] + "$")) if j is not None]
+            found = [j for j in (vocabulary.get("^" + core[:2]), vocabulary.get(core[-2:] + "$")) if j is not None] if core else []
+            found += fixed
             rows += [row] * len(found)
             cols += found
-        gram_rows, gram_cols = self._gram_columns(folded)
-        return (np.concatenate([np.array(rows, dtype=np.int64), gram_rows]),
-                np.concatenate([np.array(cols, dtype=np.int64), gram_cols]))
+        parts = [(np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)),
+                 self._word_columns(np.array(ids, dtype=np.int64), np.array(lengths, dtype=np.int64), heads_of),
+                 self._gram_columns(folded)]
+        return np.concatenate([r for r, _ in parts]), np.concatenate([c for _, c in parts])
 
-    def _word_columns(self, words: list[str], context: tuple[str, ...]) -> list[int]:
-        """Columns of the word, word-pair, context and context-word features."""
-        fixed, heads = self._context(context)
-        cols = list(fixed)
-        for table in (self.words, *heads):
-            get = table.get
-            cols += [j for j in map(get, words) if j is not None]
-        pairs = self.pairs
-        for a, b in zip(words, words[1:]):
-            following = pairs.get(a)
-            if following is not None:
-                j = following.get(b)
-                if j is not None:
-                    cols.append(j)
-        return cols
+    def _word_columns(self, ids: np.ndarray, lengths: np.ndarray, heads_of: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and columns of the word, conjunction-word and word-pair features."""
+        row_of = np.repeat(np.arange(len(lengths)), lengths)
+        rows, cols = [], []
+
+        def keep(r: np.ndarray, c: np.ndarray) -> None:
+            hit = c >= 0
+            rows.append(r[hit])
+            cols.append(c[hit])
+
+        keep(row_of, self.word_cols[ids])
+        for head in sorted({h for heads in heads_of for h in heads}):
+            with_head = np.array([head in heads for heads in heads_of], dtype=bool)[row_of]
+            keep(row_of[with_head], self._head(head)[ids[with_head]])
+        # pairs of neighbouring words of one text, both known
+        paired = (row_of[:-1] == row_of[1:]) & (ids[:-1] > 0) & (ids[1:] > 0)
+        keys = ids[:-1][paired] * self._span + ids[1:][paired]
+        at = _find(self.pair_keys, keys)
+        keep(row_of[:-1][paired], np.where(at >= 0, self.pair_cols[np.maximum(at, 0)], -1))
+        return np.concatenate(rows), np.concatenate(cols)
 
     def _gram_columns(self, folded: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Rows and columns of the character 2- and 3-grams of the folded texts: the n-grams
@@ -187,40 +227,37 @@ class _ColumnLookup:
         codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64) + 1
         row_of = np.repeat(np.arange(len(folded)), [len(f) + 1 for f in folded])[: len(codes)]
         clear = codes != ord("|") + 1
-        rows, cols = [], []
+        rows, cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
         for n in (2, 3):
-            if len(codes) < n:
-                continue
             starts = len(codes) - n + 1
+            if starts <= 0:
+                continue
             ok = clear[:starts].copy()
             key = codes[:starts].copy()
             for k in range(1, n):
                 ok &= clear[k : k + starts]
                 key = (key << _CODE_BITS) | codes[k : k + starts]
-            at = np.searchsorted(self.gram_keys, key)
-            at[at == len(self.gram_keys)] = 0
-            hit = ok & (self.gram_keys[at] == key) if len(self.gram_keys) else np.zeros(starts, dtype=bool)
+            at = _find(self.gram_keys, key)
+            hit = ok & (at >= 0)
             rows.append(row_of[:starts][hit])
             cols.append(self.gram_cols[at[hit]])
-        if not rows:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         return np.concatenate(rows), np.concatenate(cols)
 
-    def _context(self, context: tuple[str, ...]) -> tuple[list[int], list[dict[str, int]]]:
-        """A context's own columns (``x:``, ``xx:``) and the word tables of its conjunction
-        heads, worked out once per context (a document has a handful)."""
+    def _context(self, context: tuple[str, ...]) -> tuple[list[int], tuple[str, ...]]:
+        """A context's own columns (``x:``, ``xx:``) and its conjunction heads, worked out once
+        per context (a document has a handful)."""
         found = self._contexts.get(context)
         if found is None:
             pairs, heads = _context_conjunctions(context)
             own = [self.vocabulary.get(f) for f in ["x:" + c for c in context] + list(pairs)]
-            found = self._contexts[context] = ([j for j in own if j is not None], [self._head(h) for h in heads])
+            found = self._contexts[context] = ([j for j in own if j is not None], heads)
         return found
 
-    def _head(self, head: str) -> dict[str, int]:
+    def _head(self, head: str) -> np.ndarray:
         table = self._heads.get(head)
         if table is None:
             n = len(head)
-            table = self._heads[head] = {f[n:]: j for f, j in self._conjoined if f.startswith(head)}
+            table = self._heads[head] = self._table({f[n:]: j for f, j in self._conjoined if f.startswith(head)})
         return table
 
 
@@ -234,6 +271,24 @@ def _gram_key(gram: str) -> int:
     for ch in gram:
         key = (key << _CODE_BITS) | (ord(ch) + 1)
     return key
+
+
+def _bars(text: str) -> list[int]:
+    return [k for k, ch in enumerate(text) if ch == "|"]
+
+
+def _sorted_arrays(columns: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    order = sorted(columns)
+    return np.array(order, dtype=np.int64), np.array([columns[k] for k in order], dtype=np.int64)
+
+
+def _find(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Position of each wanted key in the sorted ``keys``, -1 where it is not there."""
+    if not len(keys):
+        return np.full(len(wanted), -1, dtype=np.int64)
+    at = np.searchsorted(keys, wanted)
+    at[at == len(keys)] = 0
+    return np.where(keys[at] == wanted, at, -1)
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,6 +88,7 @@ def _clause_counts(
     from one jieba pass over the whole text."""
     seg = segment(text)  # cached: the search index reuses the same cut of this text
     starts, ends, all_words = seg.starts, seg.ends, seg.words
+    tokens = [tuple(context_tokens(document, ctx)) for ctx in contexts]  # a sentence's clauses share them
     clauses = []
     for c in units.clauses:
         lo = bisect.bisect_left(starts, c.start)
@@ -95,7 +96,7 @@ def _clause_counts(
         words = all_words[lo:hi]  # the words starting inside the clause; the last cut at its end
         if words and ends[hi - 1] > c.end:
             words[-1] = text[starts[hi - 1] : c.end]
-        clauses.append((c.text, words, context_tokens(document, contexts[c.sentence])))
+        clauses.append((c.text, words, tokens[c.sentence]))
     return models.space.text_counts(clauses)
 
 
