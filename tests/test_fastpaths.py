@@ -133,7 +133,7 @@ def test_text_counts_are_the_counts_of_the_feature_lists() -> None:
     spaces.append(models.space)
     # a space fitted on the tricky texts themselves, plus entries featurize never makes but a
     # vocabulary may hold: "|" in words and n-grams, n-grams of other lengths
-    odd = ["c:a", "c:abcd", "b:a|b|c", "c:|预", "c:算|", "c:0|0", "c:率|偏", "c:|", "w:|", "sw:a|b|预算"]
+    odd = ["c:a", "c:abcd", "b:a|b|c", "c:|预", "c:算|", "c:0|0", "c:率|偏", "c:|", "w:|", "sw:a|b|预算", "^预$", "w:$", "^^"]
     fitted = classify.FeatureSpace.fit([classify.featurize(*t) for t in texts] + [odd] * 2, min_df=1)
     spaces.append(fitted)
     for space in spaces:

@@ -58,12 +58,13 @@ def featurize(text: str, tokens: Sequence[str] | None = None, context: Sequence[
     return feats
 
 
-def _folded_words(text: str, tokens: Sequence[str] | None) -> list[str]:
-    """The words features are made of: jieba's (unless given), numbers folded to ``0``."""
+def _folded_words(text: str, tokens: Sequence[str] | None) -> Sequence[str]:
+    """The words features are made of: jieba's (unless given), numbers folded to ``0``
+    (the given sequence itself when it holds none: callers only read it)."""
     if tokens is None:
         tokens = tokenize(text)
     # most clauses hold no number: one search over the words instead of one substitution each
-    return [_DIGITS.sub("0", t) for t in tokens] if _DIGITS.search("".join(tokens)) else list(tokens)
+    return [_DIGITS.sub("0", t) for t in tokens] if _DIGITS.search("".join(tokens)) else tokens
 
 
 def _folded_chars(text: str) -> str:
@@ -127,7 +128,7 @@ class _ColumnLookup:
     """
 
     __slots__ = ("vocabulary", "word_ids", "word_cols", "pair_keys", "pair_cols", "gram_keys", "gram_cols",
-                 "_conjoined", "_heads", "_contexts")
+                 "openings", "endings", "_conjoined", "_heads", "_contexts")
 
     def __init__(self, vocabulary: dict[str, int]) -> None:
         self.vocabulary = vocabulary
@@ -136,7 +137,15 @@ class _ColumnLookup:
         grams: dict[int, int] = {}  # "c:" + n-gram (featurize cuts 2- and 3-grams only)
         self._conjoined: list[tuple[str, int]] = []  # "sw:…|word", "dw:…|word"
         known: set[str] = set()  # every string that can stand for a word in some feature
+        # "^" + first two characters, last two + "$": small tables of their own, so that a
+        # clause's two look-ups stay in the CPU cache
+        self.openings: dict[str, int] = {}
+        self.endings: dict[str, int] = {}
         for feature, col in vocabulary.items():
+            if feature.startswith("^"):
+                self.openings[feature[1:]] = col
+            if feature.endswith("$"):
+                self.endings[feature[:-1]] = col
             prefix, rest = feature[:2], feature[2:]
             if prefix == "w:":
                 words[rest] = col
@@ -182,7 +191,7 @@ class _ColumnLookup:
         ids: list[int] = []  # the words of all texts, one after another, as word numbers
         lengths: list[int] = []
         heads_of: list[tuple[str, ...]] = []
-        get_id, vocabulary = self.word_ids.get, self.vocabulary
+        get_id, opening, ending = self.word_ids.get, self.openings.get, self.endings.get
         for row, ((text, tokens, context), chars) in enumerate(zip(texts, folded)):
             words = _folded_words(text, tokens)
             ids += [get_id(w, 0) for w in words]
@@ -190,7 +199,7 @@ class _ColumnLookup:
             fixed, heads = self._context(tuple(context))
             heads_of.append(heads)
             core = chars.strip("|")
-            found = [j for j in (vocabulary.get("^" + core[:2]), vocabulary.get(core[-2:] + "$")) if j is not None] if core else []
+            found = [j for j in (opening(core[:2]), ending(core[-2:])) if j is not None] if core else []
             found += fixed
             rows += [row] * len(found)
             cols += found
