@@ -117,7 +117,8 @@ def _tricky_texts(rng: random.Random) -> list[tuple[str, list[str] | None, list[
               "建议", "加强", "绩效", "管理", "２０２３", "x"]
     contexts = [[], ["sec=issue"], ["sec=issue", "doc=evaluation_report", "pos=lead"],
                 ["sec=measure", "doc=work_report", "pos=body"], ["doc=other", "sec=a|b"]]
-    out: list[tuple[str, list[str] | None, list[str]]] = [("", [], []), ("预", None, ["sec=none"]), ("|", ["|"], [])]
+    out: list[tuple[str, list[str] | None, list[str]]] = [("", [], []), ("预", None, ["sec=none"]), ("|", ["|"], []),
+                                                          ("预算\ud800执行", None, []), ("\U0001f600资金", None, [])]
     for _ in range(300):
         words = [rng.choice(pieces) for _ in range(rng.randint(0, 12))]
         given = None if rng.random() < 0.3 else words
@@ -156,7 +157,7 @@ def test_cut_is_jieba_lcut() -> None:
     # Latin letters, numbers, the symbols jieba keeps inside a block, spaces and punctuation
     pieces = ["预算", "绩效", "评价", "一般公共预算", "专项资金", "执行率", "偏低", "的", "了", "赣", "犇", "淼", "乂",
               "abc", "PPP", "2023", "3.5", "95%", "+", "#", "&", "_", "-", ".", " ", "\t", "\r\n", "\n", "，", "。",
-              "（", "）", "“", "”", "|", "　", "１２", "範圍"]
+              "（", "）", "“", "”", "|", "　", "１２", "範圍", "\ud800", "\U0001f600"]
     texts = [t for t in _texts()] + [normalize(t).text for t in _texts()] + ["", " ", "的", "预算预算预算"]
     texts += ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 40))) for _ in range(500)]
     for text in texts:

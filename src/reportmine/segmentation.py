@@ -49,9 +49,10 @@ def tokenize(text: str) -> list[str]:
 
 def cut(text: str) -> list[str]:
     """``jieba.lcut(text)`` (precise mode, HMM for unknown words), word for word, at about
-    two thirds of its cost: segmentation is the costliest step of ingest, and most of jieba's
-    time goes to building each block's word graph and then walking it again to score it
-    (``get_DAG`` then ``calc``). Here both are one pass; the rest is jieba's own code path.
+    half its cost: segmentation is the costliest step of ingest, and most of jieba's time goes
+    to building each block's word graph and then walking it again to score it (``get_DAG`` then
+    ``calc``; here one pass) and to its HMM on runs of unknown characters (cached per run). The
+    rest is jieba's own code path; tests/test_fastpaths.py holds it to ``jieba.lcut``.
     """
     jieba = _jieba()
     tokenizer = jieba.dt
@@ -106,12 +107,12 @@ def _flush_singles(buf: str, freq: dict[str, int], finalseg) -> list[str]:  # ty
     return list(buf)
 
 
-@functools.lru_cache(maxsize=65536)
+@functools.lru_cache(maxsize=16384)
 def _hmm_cut(buf: str, force_split_words: int) -> tuple[str, ...]:
     """jieba's HMM cut of a run of characters the dictionary has no words for: a function of
     the run and jieba's force-split words alone (a Viterbi pass in Python, a quarter of jieba's
     time), and the same runs (names, rare terms) come back across a batch of documents. Runs
-    are a few characters: 65,536 of them stay well under 10 MB."""
+    are a few characters: 16,384 of them take some 5 MB."""
     from jieba import finalseg
 
     return tuple(finalseg.cut(buf))

@@ -233,7 +233,8 @@ class _ColumnLookup:
         """Rows and columns of the character 2- and 3-grams of the folded texts: the n-grams
         inside the pieces between "|"s, i.e. the windows of the joined texts holding no "|"."""
         joined = "|".join(folded)  # the "|" between texts keeps windows from crossing them
-        codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.int64) + 1
+        # code points as they are, lone surrogates too (a damaged PDF's text can hold them)
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64) + 1
         row_of = np.repeat(np.arange(len(folded)), [len(f) + 1 for f in folded])[: len(codes)]
         clear = codes != ord("|") + 1
         rows, cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
