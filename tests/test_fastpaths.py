@@ -212,3 +212,19 @@ def test_texts_folded_together_are_folded_one_by_one() -> None:
     for _ in range(200):
         texts = ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 8))) for _ in range(rng.randint(0, 6))]
         assert classify._folded_texts(texts) == [classify._folded_chars(t) for t in texts]
+
+
+def test_fold_is_the_two_translations() -> None:
+    from reportmine import normalize as norm
+
+    def reference(text: str) -> str:
+        folded = text.translate(norm._WIDTH_TABLE)
+        return folded.translate(norm._t2s_table())
+
+    rng = random.Random(29)
+    pieces = ["预算", "項目", "資金", "，", "（", "）", "２０", "ＡＢ", "\u3000", "\xa0", " ", "\n", "。", "發", "乾", "干",
+              "abc", "｜", "～", "！"]
+    texts = _texts() + ["", "　", "項"] + ["".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+                                         for _ in range(400)]
+    for text in texts:
+        assert norm._fold(text) == reference(text), text
