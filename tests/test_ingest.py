@@ -41,3 +41,20 @@ def test_missing_path_and_glob(tmp_path: Path, sample_dir: Path) -> None:
     assert len(paths) == 3
     report = ingest([tmp_path / "nothing.txt"], Store(":memory:"), workers=1)
     assert report.failures and "nothing.txt" in report.failures[0].error
+
+
+def test_files_sent_in_chunks_come_back_in_order(tmp_path: Path, sample_dir: Path) -> None:
+    """A batch large enough to go to the workers a few files per task is reported, and stored,
+    file for file as one process does it."""
+    folder = tmp_path / "many"
+    folder.mkdir()
+    samples = sorted(sample_dir.glob("*.txt"))
+    for i in range(40):
+        text = samples[i % len(samples)].read_text(encoding="utf-8")
+        (folder / f"d{i:03d}.txt").write_text(f"{text}\n（编号{i}）\n", encoding="utf-8")
+    (folder / "d017.txt").write_bytes(b"")  # a failure inside a chunk stays with its file
+    one = ingest([folder], Store(":memory:"), workers=1)
+    many = ingest([folder], Store(tmp_path / "db.sqlite"), workers=2)
+    assert [(r.path, r.status, r.doc_ids, r.statements) for r in many.results] == \
+        [(r.path, r.status, r.doc_ids, r.statements) for r in one.results]
+    assert many.count("added") == 39 and [Path(r.path).name for r in many.failures] == ["d017.txt"]

@@ -16,6 +16,7 @@ from importlib import resources
 
 # Full-width ASCII block -> ASCII; the ideographic space -> space. 1:1, so offsets survive.
 _WIDTH_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
+_WIDE_CHARS = {chr(k): chr(v) for k, v in _WIDTH_TABLE.items()}
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = r"\u3001-\u3011\u2018-\u201d\uff01-\uff5e"
@@ -92,14 +93,24 @@ def normalize_lines(lines: list[str]) -> list[str]:
     characters in it. (One line has no soft break; what else a view drops is layout spaces.)"""
     if any("\n" in line for line in lines):
         return [normalize(line).text for line in lines]
-    return [_LAYOUT_SPACE.sub("", line) for line in _fold("\n".join(lines)).split("\n")]
+    # one substitution for all lines: a layout space never spans a line break, and a line
+    # break is no Chinese character, so each line's edges read as the ends of a lone line
+    return _LAYOUT_SPACE.sub("", _fold("\n".join(lines))).split("\n")
 
 
 def _fold(text: str) -> str:
     """Widths and traditional characters folded, character for character."""
-    folded = text.translate(_WIDTH_TABLE)
+    present = set(text)
+    wide = present.intersection(_WIDE_CHARS)
+    folded = text
+    # str.replace per full-width character the text holds (a dozen at most) instead of
+    # translate, which looks every character up: a third of the cost. Each becomes ASCII or a
+    # space, which no replacement touches again, so the order does not matter.
+    for ch in wide:
+        folded = folded.replace(ch, _WIDE_CHARS[ch])
     table = _t2s_table()
-    if not table.keys().isdisjoint(map(ord, set(folded))):
+    after = present.difference(wide).union(_WIDE_CHARS[ch] for ch in wide)  # set(folded)
+    if not table.keys().isdisjoint(map(ord, after)):
         folded = folded.translate(table)
     return folded
 

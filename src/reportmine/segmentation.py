@@ -10,6 +10,7 @@ import bisect
 import functools
 import itertools
 import logging
+import math
 import re
 import threading
 from importlib import resources
@@ -43,7 +44,114 @@ def tokenize(text: str) -> list[str]:
 
     Module-level so scikit-learn pipelines can use it as a tokenizer.
     """
-    return [w for w in _jieba().lcut(text) if not _PUNCT_OR_SPACE.match(w)]
+    return [w for w in cut(text) if not _PUNCT_OR_SPACE.match(w)]
+
+
+def cut(text: str) -> list[str]:
+    """``jieba.lcut(text)`` (precise mode, HMM for unknown words), word for word, at about
+    half its cost: segmentation is the costliest step of ingest, and most of jieba's time goes
+    to building each block's word graph and then walking it again to score it (``get_DAG`` then
+    ``calc``; here one pass) and to its HMM on runs of unknown characters (cached per run). The
+    rest is jieba's own code path; tests/test_fastpaths.py holds it to ``jieba.lcut``.
+    """
+    jieba = _jieba()
+    tokenizer = jieba.dt
+    out: list[str] = []
+    han, skip = jieba.re_han_default, jieba.re_skip_default
+    for block in han.split(text):
+        if not block:
+            continue
+        if han.match(block):
+            out += _cut_block(tokenizer, block)
+        else:
+            for piece in skip.split(block):
+                if skip.match(piece):
+                    out.append(piece)
+                else:
+                    out += piece  # character by character, as jieba gives them
+    return out
+
+
+def _cut_block(tokenizer, block: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """jieba's ``Tokenizer.__cut_DAG`` on one block of Chinese and alphanumerics: the best
+    route's words, with runs of single characters that are no dictionary word handed to the
+    HMM (``finalseg``) as jieba does."""
+    from jieba import finalseg
+
+    ends = _best_route(tokenizer, block)
+    freq = tokenizer.FREQ
+    out: list[str] = []
+    buf = ""
+    x, n = 0, len(block)
+    while x < n:
+        y = ends[x] + 1
+        if y - x == 1:
+            buf += block[x]
+        else:
+            if buf:
+                out += _flush_singles(buf, freq, finalseg)
+                buf = ""
+            out.append(block[x:y])
+        x = y
+    if buf:
+        out += _flush_singles(buf, freq, finalseg)
+    return out
+
+
+def _flush_singles(buf: str, freq: dict[str, int], finalseg) -> list[str]:  # type: ignore[no-untyped-def]
+    if len(buf) == 1:
+        return [buf]
+    if not freq.get(buf):
+        # jieba only ever adds to its force-split words (del_word): their number keys the cache
+        return list(_hmm_cut(buf, len(finalseg.Force_Split_Words)))
+    return list(buf)
+
+
+@functools.lru_cache(maxsize=16384)
+def _hmm_cut(buf: str, force_split_words: int) -> tuple[str, ...]:
+    """jieba's HMM cut of a run of characters the dictionary has no words for: a function of
+    the run and jieba's force-split words alone (a Viterbi pass in Python, a quarter of jieba's
+    time), and the same runs (names, rare terms) come back across a batch of documents. Runs
+    are a few characters: 16,384 of them take some 5 MB."""
+    from jieba import finalseg
+
+    return tuple(finalseg.cut(buf))
+
+
+def _best_route(tokenizer, block: str) -> list[int]:  # type: ignore[no-untyped-def]
+    """For each position, where the best route's word starting there ends (inclusive).
+
+    jieba's ``get_DAG`` + ``calc`` in one right-to-left pass, the same arithmetic in the same
+    order: a word's score is ``log(freq) - log(total) + score of the rest``; a character with
+    no word is scored as frequency 1; among equal scores the longest word wins (jieba takes
+    ``max`` over ``(score, end)`` tuples).
+    """
+    get, log = tokenizer.FREQ.get, math.log  # local names: this loop runs once per character
+    logtotal = log(tokenizer.total)
+    unknown = log(1) - logtotal
+    n = len(block)
+    score = [0.0] * (n + 1)
+    ends = [0] * n
+    for k in range(n - 1, -1, -1):
+        best_end = -1
+        best = 0.0
+        i = k
+        frag = block[k]
+        while i < n:
+            f = get(frag)
+            if f is None:  # no dictionary word starts with frag: the graph stops here
+                break
+            if f:
+                s = log(f) - logtotal + score[i + 1]
+                if best_end < 0 or s >= best:
+                    best, best_end = s, i
+            i += 1
+            frag = block[k : i + 1]
+        if best_end < 0:
+            best, best_end = unknown + score[k + 1], k
+        score[k] = best
+        ends[k] = best_end
+    return ends
 
 
 def search_tokens(text: str) -> list[str]:
@@ -69,7 +177,7 @@ class Segmented:
         self.text = text
         # lcut and offsets summed from word lengths: jieba.tokenize is the same cut through a
         # generator of tuples
-        words = _jieba().lcut(text)
+        words = cut(text)
         ends = list(itertools.accumulate(map(len, words)))
         starts = [0] + ends[:-1] if ends else []
         keep = _keep_flags(words)

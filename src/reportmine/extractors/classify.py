@@ -42,13 +42,10 @@ def featurize(text: str, tokens: Sequence[str] | None = None, context: Sequence[
     where the text stands (``sec=issue``, ``doc=work_report``): the same "加强绩效目标管理" is
     advice in an evaluation report and a plan in a work report.
     """
-    if tokens is None:
-        tokens = tokenize(text)
-    # most clauses hold no number: one search over the words instead of one substitution each
-    words = [_DIGITS.sub("0", t) for t in tokens] if _DIGITS.search("".join(tokens)) else list(tokens)
+    words = _folded_words(text, tokens)
     feats = ["w:" + w for w in words]
     feats += ["b:" + a + "|" + b for a, b in zip(words, words[1:])]
-    chars = _PUNCT.sub("|", _DIGITS.sub("0", text))
+    chars = _folded_chars(text)
     # the n-grams with no "|" are those inside the pieces between them, in the same order
     pieces = chars.split("|")
     for n in (2, 3):
@@ -59,6 +56,29 @@ def featurize(text: str, tokens: Sequence[str] | None = None, context: Sequence[
     feats += ["x:" + c for c in context]
     feats += _conjunctions(words, context)
     return feats
+
+
+def _folded_words(text: str, tokens: Sequence[str] | None) -> Sequence[str]:
+    """The words features are made of: jieba's (unless given), numbers folded to ``0``
+    (the given sequence itself when it holds none: callers only read it)."""
+    if tokens is None:
+        tokens = tokenize(text)
+    # most clauses hold no number: one search over the words instead of one substitution each
+    return [_DIGITS.sub("0", t) for t in tokens] if _DIGITS.search("".join(tokens)) else tokens
+
+
+def _folded_chars(text: str) -> str:
+    """The text character n-grams are cut from: numbers folded, punctuation runs made ``|``."""
+    return _PUNCT.sub("|", _DIGITS.sub("0", text))
+
+
+def _folded_texts(texts: list[str]) -> list[str]:
+    """``[_folded_chars(t) for t in texts]`` in one pass over the texts joined by NULs: neither
+    a number nor a punctuation run reaches across a NUL (texts holding one are folded alone)."""
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != len(texts) - 1:
+        return [_folded_chars(t) for t in texts]
+    return _folded_chars(joined).split("\x00")
 
 
 # Features that tie the text to where it stands. A linear model cannot weigh "sec=none" one way
@@ -89,12 +109,205 @@ def _context_conjunctions(context: tuple[str, ...]) -> tuple[tuple[str, ...], tu
     return pairs, tuple(heads)
 
 
+class _ColumnLookup:
+    """The vocabulary split by feature family, so that texts' columns are found from their words
+    and characters as they are: ``featurize`` then ``vocabulary.get`` builds some 55 strings per
+    clause ("c:" + n-gram, "sw:issue|" + word, ...) only to hash and drop them, and was the
+    costliest step of statement extraction after jieba.
+
+    Lookups run for a whole batch of texts (a document's clauses) at once, in numpy:
+
+    - every word any word feature can hold gets a number, and each family (``w:``, each
+      conjunction head such as ``sw:issue|``) an array from word number to column, so a word
+      is looked up once in Python however many features it is part of; a word pair ``b:a|b``
+      is the number ``a * words + b``, found by binary search;
+    - a character n-gram is one integer (its characters' code points side by side), found by
+      binary search in the vocabulary's n-grams made into integers the same way.
+
+    Every family keeps exactly the vocabulary's answers (test_fastpaths checks the matrices).
+    """
+
+    __slots__ = ("vocabulary", "word_ids", "word_cols", "pair_keys", "pair_cols", "gram_keys", "gram_cols",
+                 "openings", "endings", "_conjoined", "_heads", "_contexts")
+
+    def __init__(self, vocabulary: dict[str, int]) -> None:
+        self.vocabulary = vocabulary
+        words: dict[str, int] = {}  # "w:" + word
+        pairs: list[tuple[str, str, int]] = []  # "b:" + a + "|" + b
+        grams: dict[int, int] = {}  # "c:" + n-gram (featurize cuts 2- and 3-grams only)
+        self._conjoined: list[tuple[str, int]] = []  # "sw:…|word", "dw:…|word"
+        known: set[str] = set()  # every string that can stand for a word in some feature
+        # "^" + first two characters, last two + "$": small tables of their own, so that a
+        # clause's two look-ups stay in the CPU cache
+        self.openings: dict[str, int] = {}
+        self.endings: dict[str, int] = {}
+        for feature, col in vocabulary.items():
+            if feature.startswith("^"):
+                self.openings[feature[1:]] = col
+            if feature.endswith("$"):
+                self.endings[feature[:-1]] = col
+            prefix, rest = feature[:2], feature[2:]
+            if prefix == "w:":
+                words[rest] = col
+                known.add(rest)
+            elif prefix == "c:" and len(rest) in (2, 3):
+                grams[_gram_key(rest)] = col
+            elif prefix == "b:":
+                # filed under every "|" the entry holds: a word with a "|" of its own still
+                # finds it (a + "|" + b is one split of the entry)
+                for k in _bars(rest):
+                    pairs.append((rest[:k], rest[k + 1 :], col))
+                    known.update((rest[:k], rest[k + 1 :]))
+            elif feature.startswith(("sw:", "dw:")):  # _context_conjunctions' heads, each ending in "|"
+                self._conjoined.append((feature, col))
+                known.update(feature[k + 1 :] for k in _bars(feature))
+        # numbers from 1 in sorted order (deterministic); 0 is any word no feature holds
+        self.word_ids = {w: i for i, w in enumerate(sorted(known), start=1)}
+        self.word_cols = self._table(words)
+        keys = {self.word_ids[a] * self._span + self.word_ids[b]: col for a, b, col in pairs}
+        self.pair_keys, self.pair_cols = _sorted_arrays(keys)
+        self.gram_keys, self.gram_cols = _sorted_arrays(grams)
+        self._heads: dict[str, np.ndarray] = {}  # conjunction head ("sw:issue|") -> word number -> column
+        self._contexts: dict[tuple[str, ...], tuple[list[int], tuple[str, ...]]] = {}
+
+    @property
+    def _span(self) -> int:
+        return len(self.word_ids) + 1
+
+    def _table(self, columns: dict[str, int]) -> np.ndarray:
+        """Word number -> column (-1: none) for one family's word -> column dict."""
+        table = np.full(self._span, -1, dtype=np.int64)
+        for word, col in columns.items():
+            table[self.word_ids[word]] = col
+        return table
+
+    def entries(self, texts: Sequence[tuple[str, Sequence[str] | None, Sequence[str]]]) -> tuple[np.ndarray, np.ndarray]:
+        """Row and column of every feature of ``featurize(text, tokens, context)``, for each
+        text in turn, that the vocabulary holds, with repeats (in no particular order: counts
+        do not depend on it)."""
+        rows: list[int] = []  # context and edge features, found one by one
+        cols: list[int] = []
+        folded = _folded_texts([text for text, _, _ in texts])
+        ids: list[int] = []  # the words of all texts, one after another, as word numbers
+        lengths: list[int] = []
+        heads_of: list[tuple[str, ...]] = []
+        get_id, opening, ending = self.word_ids.get, self.openings.get, self.endings.get
+        for row, ((text, tokens, context), chars) in enumerate(zip(texts, folded)):
+            words = _folded_words(text, tokens)
+            ids += [get_id(w, 0) for w in words]
+            lengths.append(len(words))
+            fixed, heads = self._context(tuple(context))
+            heads_of.append(heads)
+            core = chars.strip("|")
+            found = [j for j in (opening(core[:2]), ending(core[-2:])) if j is not None] if core else []
+            found += fixed
+            rows += [row] * len(found)
+            cols += found
+        parts = [(np.array(rows, dtype=np.int64), np.array(cols, dtype=np.int64)),
+                 self._word_columns(np.array(ids, dtype=np.int64), np.array(lengths, dtype=np.int64), heads_of),
+                 self._gram_columns(folded)]
+        return np.concatenate([r for r, _ in parts]), np.concatenate([c for _, c in parts])
+
+    def _word_columns(self, ids: np.ndarray, lengths: np.ndarray, heads_of: list[tuple[str, ...]]) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and columns of the word, conjunction-word and word-pair features."""
+        row_of = np.repeat(np.arange(len(lengths)), lengths)
+        rows, cols = [], []
+
+        def keep(r: np.ndarray, c: np.ndarray) -> None:
+            hit = c >= 0
+            rows.append(r[hit])
+            cols.append(c[hit])
+
+        keep(row_of, self.word_cols[ids])
+        for head in sorted({h for heads in heads_of for h in heads}):
+            with_head = np.array([head in heads for heads in heads_of], dtype=bool)[row_of]
+            keep(row_of[with_head], self._head(head)[ids[with_head]])
+        # pairs of neighbouring words of one text, both known
+        paired = (row_of[:-1] == row_of[1:]) & (ids[:-1] > 0) & (ids[1:] > 0)
+        keys = ids[:-1][paired] * self._span + ids[1:][paired]
+        at = _find(self.pair_keys, keys)
+        keep(row_of[:-1][paired], np.where(at >= 0, self.pair_cols[np.maximum(at, 0)], -1))
+        return np.concatenate(rows), np.concatenate(cols)
+
+    def _gram_columns(self, folded: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and columns of the character 2- and 3-grams of the folded texts: the n-grams
+        inside the pieces between "|"s, i.e. the windows of the joined texts holding no "|"."""
+        joined = "|".join(folded)  # the "|" between texts keeps windows from crossing them
+        # code points as they are, lone surrogates too (a damaged PDF's text can hold them)
+        codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32).astype(np.int64) + 1
+        row_of = np.repeat(np.arange(len(folded)), [len(f) + 1 for f in folded])[: len(codes)]
+        clear = codes != ord("|") + 1
+        rows, cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
+        for n in (2, 3):
+            starts = len(codes) - n + 1
+            if starts <= 0:
+                continue
+            ok = clear[:starts].copy()
+            key = codes[:starts].copy()
+            for k in range(1, n):
+                ok &= clear[k : k + starts]
+                key = (key << _CODE_BITS) | codes[k : k + starts]
+            at = _find(self.gram_keys, key)
+            hit = ok & (at >= 0)
+            rows.append(row_of[:starts][hit])
+            cols.append(self.gram_cols[at[hit]])
+        return np.concatenate(rows), np.concatenate(cols)
+
+    def _context(self, context: tuple[str, ...]) -> tuple[list[int], tuple[str, ...]]:
+        """A context's own columns (``x:``, ``xx:``) and its conjunction heads, worked out once
+        per context (a document has a handful)."""
+        found = self._contexts.get(context)
+        if found is None:
+            pairs, heads = _context_conjunctions(context)
+            own = [self.vocabulary.get(f) for f in ["x:" + c for c in context] + list(pairs)]
+            found = self._contexts[context] = ([j for j in own if j is not None], heads)
+        return found
+
+    def _head(self, head: str) -> np.ndarray:
+        table = self._heads.get(head)
+        if table is None:
+            n = len(head)
+            table = self._heads[head] = self._table({f[n:]: j for f, j in self._conjoined if f.startswith(head)})
+        return table
+
+
+# An n-gram as an integer: code points + 1 (so no character is 0 and a 2-gram's key never equals
+# a 3-gram's) in 21-bit fields; 3 x 21 bits fit an int64.
+_CODE_BITS = 21
+
+
+def _gram_key(gram: str) -> int:
+    key = 0
+    for ch in gram:
+        key = (key << _CODE_BITS) | (ord(ch) + 1)
+    return key
+
+
+def _bars(text: str) -> list[int]:
+    return [k for k, ch in enumerate(text) if ch == "|"]
+
+
+def _sorted_arrays(columns: dict[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    order = sorted(columns)
+    return np.array(order, dtype=np.int64), np.array([columns[k] for k in order], dtype=np.int64)
+
+
+def _find(keys: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+    """Position of each wanted key in the sorted ``keys``, -1 where it is not there."""
+    if not len(keys):
+        return np.full(len(wanted), -1, dtype=np.int64)
+    at = np.searchsorted(keys, wanted)
+    at[at == len(keys)] = 0
+    return np.where(keys[at] == wanted, at, -1)
+
+
 @dataclass(frozen=True, slots=True)
 class FeatureSpace:
     """Vocabulary and idf weights: sublinear tf * idf, then each row scaled to unit length."""
 
     vocabulary: dict[str, int]
     idf: np.ndarray
+    _lookup: _ColumnLookup | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def fit(cls, docs: Sequence[Sequence[str]], min_df: int = 2) -> FeatureSpace:
@@ -121,9 +334,25 @@ class FeatureSpace:
         for feats in docs:
             cols += [j for j in map(get, feats) if j is not None]
             indptr.append(len(cols))
+        return self._count_matrix(cols, indptr)
+
+    def text_counts(self, texts: Sequence[tuple[str, Sequence[str] | None, Sequence[str]]]) -> sparse.csr_matrix:
+        """``counts([featurize(text, tokens, context) for text, tokens, context in texts])``,
+        the same matrix, from the texts directly (no feature strings built: see _ColumnLookup)."""
+        lookup = self._lookup
+        if lookup is None:  # built on first use: training and tests that only fit never need it
+            lookup = _ColumnLookup(self.vocabulary)
+            object.__setattr__(self, "_lookup", lookup)
+        rows, cols = lookup.entries(texts)
+        order = np.argsort(rows, kind="stable")
+        indptr = np.concatenate([[0], np.cumsum(np.bincount(rows, minlength=len(texts)))])
+        return self._count_matrix(cols[order], indptr)
+
+    def _count_matrix(self, cols: list[int] | np.ndarray, indptr: list[int] | np.ndarray) -> sparse.csr_matrix:
+        """Rows of columns (with repeats) as a canonical count matrix: sorted, summed."""
         m = sparse.csr_matrix(
             (np.ones(len(cols)), np.array(cols, dtype=np.int32), np.array(indptr, dtype=np.int32)),
-            shape=(len(docs), len(self.idf)),
+            shape=(len(indptr) - 1, len(self.idf)),
         )
         m.sum_duplicates()
         return m

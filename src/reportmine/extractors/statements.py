@@ -67,10 +67,9 @@ def find_statements(document: Document, view: NormalizedText) -> list[Statement]
     if not units.clauses:
         return []
     contexts = sentence_contexts(document, view, units)
-    features = _clause_features(document, view.text, units, contexts)
     models = classify.get_models()
-    counts = models.space.counts(features) if models is not None else None
-    judged = judge_clauses(units, contexts, features, view.text, counts, models)
+    counts = _clause_counts(document, view.text, units, contexts, models) if models is not None else None
+    judged = judge_clauses(units, contexts, view.text, counts, models)
     groups = [g for s in range(len(units.sentences)) for g in _group_sentence(units, judged, s)]
     groups += _pattern_groups(units, view.text, contexts)
     groups = _dedupe(groups)
@@ -82,19 +81,23 @@ def find_statements(document: Document, view: NormalizedText) -> list[Statement]
     return [_statement(document, view, g, contexts[g.sentence]) for g in groups]
 
 
-def _clause_features(document: Document, text: str, units: Units, contexts: Sequence[Context]) -> list[list[str]]:
-    """Features of every clause from one jieba pass over the whole text."""
+def _clause_counts(
+    document: Document, text: str, units: Units, contexts: Sequence[Context], models: classify.StatementModels,
+) -> sparse.csr_matrix:
+    """Feature counts of every clause (``FeatureSpace.counts`` of their ``featurize`` lists),
+    from one jieba pass over the whole text."""
     seg = segment(text)  # cached: the search index reuses the same cut of this text
     starts, ends, all_words = seg.starts, seg.ends, seg.words
-    out = []
+    tokens = [tuple(context_tokens(document, ctx)) for ctx in contexts]  # a sentence's clauses share them
+    clauses = []
     for c in units.clauses:
         lo = bisect.bisect_left(starts, c.start)
         hi = bisect.bisect_left(starts, c.end, lo)
         words = all_words[lo:hi]  # the words starting inside the clause; the last cut at its end
         if words and ends[hi - 1] > c.end:
             words[-1] = text[starts[hi - 1] : c.end]
-        out.append(classify.featurize(c.text, words, context_tokens(document, contexts[c.sentence])))
-    return out
+        clauses.append((c.text, words, tokens[c.sentence]))
+    return models.space.text_counts(clauses)
 
 
 # --- context -----------------------------------------------------------------------------
@@ -202,7 +205,7 @@ def _own_headings(units: Units, sentence: int) -> list[str]:
 
 
 def judge_clauses(
-    units: Units, contexts: Sequence[Context], features: list[list[str]], text: str = "",
+    units: Units, contexts: Sequence[Context], text: str = "",
     counts: sparse.csr_matrix | None = None, models: classify.StatementModels | None = None,
 ) -> list[Judged]:
     """Kind, confidence and category probabilities for every clause.
@@ -210,10 +213,10 @@ def judge_clauses(
     Model log-probabilities (clause, and half-weighted sentence) plus the section prior plus cue
     bonuses. A kind foreign to the section (a measure among achievements, a recommendation in a
     plan) needs its own cue word: the model alone cannot tell "加大宣传力度" done from planned.
-    ``counts`` are the clauses' feature counts (``FeatureSpace.counts(features)``) and ``models``
-    the loaded models, if the caller has them already.
+    ``counts`` are the clauses' feature counts (``_clause_counts``) and ``models`` the loaded
+    models; without them the judgement rests on the prior and the cues alone.
     """
-    scores = _clause_scores(units, features, counts, models)
+    scores = _clause_scores(units, counts, models)
     kinds = cues.KINDS  # every list below is in this order
     weight = _PRIOR_WEIGHT if scores is not None else 1.0
     priors: dict[str, list[float]] = {}  # per section kind, worked out once
@@ -259,19 +262,15 @@ class _ClauseScores:
 
 
 def _clause_scores(
-    units: Units, features: list[list[str]], counts: sparse.csr_matrix | None,
-    models: classify.StatementModels | None = None,
+    units: Units, counts: sparse.csr_matrix | None, models: classify.StatementModels | None,
 ) -> _ClauseScores | None:
     """The model's probabilities for every clause and every sentence; None without models.
 
     A sentence's features are its clauses' features together, so its counts are the sum of
     theirs: nothing is looked up twice.
     """
-    models = models or classify.get_models()
-    if models is None:
+    if models is None or counts is None:
         return None
-    if counts is None:
-        counts = models.space.counts(features)
     own = models.space.weigh(counts)
     sent = models.space.weigh(summed_counts(counts, [s.clauses for s in units.sentences]))
     cats = models.category.classes
@@ -557,7 +556,7 @@ def _set_categories(
         if clausal:
             parts.append(summed_counts(counts, [groups[i].clauses for i in clausal]))
         if patterned:
-            parts.append(models.space.counts([classify.featurize(units_text(units, groups[i])) for i in patterned]))
+            parts.append(models.space.text_counts([(units_text(units, groups[i]), None, ()) for i in patterned]))
         found: list[dict[str, float]] = []
         if parts:
             rows = parts[0] if len(parts) == 1 else sparse.vstack(parts, format="csr")
