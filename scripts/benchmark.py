@@ -1,11 +1,12 @@
 """Speed and memory figures for reportmine. Prints numbers; asserts nothing (not a test).
 
-usage: python scripts/benchmark.py [--docs 1000] [--only ingest,pdf,memory,extractors,linking]
+usage: python scripts/benchmark.py [--docs 1000] [--rounds 3] [--only ingest,pdf,memory,extractors,linking]
        python scripts/benchmark.py --only answer --db PATH
 
 Sections:
   baseline+ingest  text ingest vs. reading + jieba-segmenting the same text in one process,
-                   with and without figure / statement extraction, same run, same corpus
+                   with and without figure / statement extraction, same run, same corpus; each
+                   ingest against a baseline taken just before it, median of --rounds pairs
   formats          ingest of a generated corpus across txt/html/docx/pdf: documents/s, MB/s
   pdf              PDF pages/s: reportmine's reader vs. pdfplumber extract_text on the same files
   memory           peak RSS of an ingest as the corpus grows (it must stay flat)
@@ -26,6 +27,7 @@ import argparse
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -139,20 +141,35 @@ def timed_ingest(paths: list[Path], options: ExtractOptions, workers: int | None
     return elapsed, report.count("added")
 
 
-def section_ingest(n: int) -> None:
-    print(f"== text ingest vs. read + jieba (one process), {n} documents, {os.cpu_count()} cores")
+def section_ingest(n: int, repeat: int = 3) -> None:
+    print(f"== text ingest vs. read + jieba (one process), {n} documents, {os.cpu_count()} cores, {repeat} rounds")
     with tempfile.TemporaryDirectory() as tmp:
         paths = make_text_corpus(Path(tmp) / "txt", n)
         mb = sum(p.stat().st_size for p in paths) / 1e6
-        base_s, chars = baseline_read_and_segment(paths)
-        print(f"  read + jieba, 1 process      {n / base_s:8.1f} docs/s  {mb / base_s:6.2f} MB/s  ({chars / base_s / 1e3:.0f}k chars/s)")
-        for name, opts in (
+        rows = (
             ("ingest, structure + search", ExtractOptions(figures=False, statements=False)),
             ("ingest, + figures", ExtractOptions(figures=True, statements=False)),
             ("ingest, + figures + statements", ExtractOptions()),
-        ):
-            secs, added = timed_ingest(paths, opts)
-            print(f"  {name:28s} {added / secs:8.1f} docs/s  {mb / secs:6.2f} MB/s  = {base_s / secs:.2f}x read+jieba")
+        )
+        ratios: dict[str, list[float]] = {name: [] for name, _ in rows}
+        rates: dict[str, list[float]] = {name: [] for name, _ in rows}
+        bases: list[float] = []
+        # Each ingest is compared with a baseline taken right before it, over several rounds: a
+        # shared virtual machine's speed drifts by a fifth within a minute, so one ratio of two
+        # runs apart says more about the machine than about reportmine.
+        for _ in range(repeat):
+            for name, opts in rows:
+                base_s, chars = baseline_read_and_segment(paths)
+                secs, added = timed_ingest(paths, opts)
+                bases.append(n / base_s)
+                rates[name].append(added / secs)
+                ratios[name].append(base_s / secs)
+        print(f"  read + jieba, 1 process      {statistics.median(bases):8.1f} docs/s  (range {min(bases):.1f}-{max(bases):.1f};"
+              f" {mb * statistics.median(bases) / n:.2f} MB/s)")
+        for name, _ in rows:
+            r = ratios[name]
+            print(f"  {name:28s} {statistics.median(rates[name]):8.1f} docs/s  {mb * statistics.median(rates[name]) / n:6.2f} MB/s"
+                  f"  = {statistics.median(r):.2f}x read+jieba (median; rounds {', '.join(f'{x:.2f}' for x in r)})")
 
 
 def section_formats(n: int) -> None:
@@ -399,6 +416,7 @@ def section_answer(db: str | None, synthetic: int = 30) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3, help="baseline/ingest pairs per ingest row (median reported)")
     parser.add_argument("--only", default="ingest,formats,pdf,memory,extractors,audit")
     parser.add_argument("--db", help="an existing store for --only answer")
     args = parser.parse_args()
@@ -406,7 +424,7 @@ def main() -> None:
     if not SAMPLES:
         sys.exit("no samples under corpora/samples")
     if "ingest" in sections:
-        section_ingest(args.docs)
+        section_ingest(args.docs, args.rounds)
     if "formats" in sections:
         section_formats(args.docs)
     if "pdf" in sections:
