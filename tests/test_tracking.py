@@ -226,18 +226,30 @@ def test_link_ids_survive_relinking(answered_store: Store) -> None:
 
 # ---- follow-up reports -------------------------------------------------------------------------
 
-def test_later_work_report_follows_up_a_proposal_by_number() -> None:
+_LATER_TITLE = "青禾县财政局2023年度预算绩效管理工作报告"
+
+
+def _proposal_followed_up(title: str, prop: str, points: list[tuple[str, str]], later: str,
+                          between: list[tuple[Document, list[Statement]]] = ()) -> Store:
+    """A store holding delegate proposal No. 0415 of 青禾县 (its points as (text, category)
+    recommendations), any documents ``between``, and a later work report that names the proposal."""
     store = Store(":memory:")
+    p = _doc("c" * 64, "prop.txt", prop, "proposal", title, 2023, "青禾县", proposal_no="0415")
+    store.add([Extraction(p, statements=[_st(t, prop, "recommendation", cat) for t, cat in points])])
+    for doc, found in between:
+        store.add([Extraction(_structured(doc), statements=found)])
+    w = _doc("d" * 64, "wr.txt", later, "work_report", _LATER_TITLE, 2023, "青禾县", proposal_no="第0415号")
+    store.add([Extraction(_structured(w), statements=[])])
+    return store
+
+
+def test_later_work_report_follows_up_a_proposal_by_number() -> None:
     prop = "关于加快涉农补贴发放的建议\n一是推行补贴资金一卡通直达农户。二是建立补贴发放月通报制度。"
-    later = ("青禾县财政局2023年度预算绩效管理工作报告\n一、工作成效\n"
+    later = (f"{_LATER_TITLE}\n一、工作成效\n"
              "（一）涉农补贴发放提速。针对第0415号建议，补贴资金已全部通过一卡通直达农户。"
              "第0415号建议提出的2条建议已全部落实。\n")
-    p = _doc("c" * 64, "prop.txt", prop, "proposal", "关于加快涉农补贴发放的建议", 2023, "青禾县", proposal_no="0415")
-    w = _doc("d" * 64, "wr.txt", later, "work_report", "青禾县财政局2023年度预算绩效管理工作报告", 2023, "青禾县",
-             proposal_no="第0415号")
-    store.add([Extraction(p, statements=[_st("推行补贴资金一卡通直达农户", prop, "recommendation", "budget"),
-                                         _st("建立补贴发放月通报制度", prop, "recommendation", "management")])])
-    store.add([Extraction(_structured(w), statements=[])])
+    store = _proposal_followed_up("关于加快涉农补贴发放的建议", prop, [("推行补贴资金一卡通直达农户", "budget"),
+                                  ("建立补贴发放月通报制度", "management")], later)
     items = {i["text"]: i for i in tracking.recommendations(store)}
     card = items["推行补贴资金一卡通直达农户"]
     assert card["status"] == "rectified" and "一卡通直达农户" in card["links"][0]["text"]
@@ -320,16 +332,11 @@ def test_documents_without_a_heading_ladder_still_have_answer_blocks() -> None:
 
 
 def test_follow_up_done_in_one_sentence_and_open_in_another_is_in_progress() -> None:
-    store = Store(":memory:")
     prop = "关于压缩补贴发放周期的建议\n一是确保补贴资金到位后3个月内发放到户。"
-    later = ("青禾县财政局2023年度预算绩效管理工作报告\n一、工作成效\n"
+    later = (f"{_LATER_TITLE}\n一、工作成效\n"
              "（一）补贴发放提速。针对第0415号建议，全年补贴资金发放周期由8个月缩短到4.5个月。"
              "补贴资金发放周期与代表提出的3个月目标仍有差距。\n")
-    p = _doc("c" * 64, "prop.txt", prop, "proposal", "关于压缩补贴发放周期的建议", 2023, "青禾县", proposal_no="0415")
-    w = _doc("d" * 64, "wr.txt", later, "work_report", "青禾县财政局2023年度预算绩效管理工作报告", 2023, "青禾县",
-             proposal_no="第0415号")
-    store.add([Extraction(p, statements=[_st("确保补贴资金到位后3个月内发放到户", prop, "recommendation", "budget")])])
-    store.add([Extraction(_structured(w), statements=[])])
+    store = _proposal_followed_up("关于压缩补贴发放周期的建议", prop, [("确保补贴资金到位后3个月内发放到户", "budget")], later)
     item = tracking.recommendations(store)[0]
     assert item["status"] == "in_progress"
     assert len([lk for lk in item["links"] if not lk["suggestion"]]) == 2
@@ -359,21 +366,16 @@ def test_open_items_oldest_first_without_rectified(linked_store: Store) -> None:
 
 
 def test_a_replys_own_commitment_is_followed_up_despite_the_proposals_batch_line() -> None:
-    store = Store(":memory:")
     prop = "关于加快涉农补贴发放的建议\n一是推行补贴资金一卡通直达农户。"
     reply = ("关于第0415号建议的答复\n一、关于一卡通发放\n补贴资金已通过一卡通发放。"
              "全县发现的36个发放问题中已整改30个，其余6个正在整改。\n")
-    later = ("青禾县财政局2024年度预算绩效管理工作报告\n一、工作成效\n"
+    later = (f"{_LATER_TITLE}\n一、工作成效\n"
              "（一）涉农补贴发放提速。针对第0415号建议，遗留的6个发放问题已于3月底前解决。"
              "第0415号建议提出的1条建议已全部落实。\n")
-    p = _doc("c" * 64, "prop.txt", prop, "proposal", "关于加快涉农补贴发放的建议", 2023, "青禾县", proposal_no="0415")
     r = _doc("e" * 64, "reply.txt", reply, "proposal_reply", "关于第0415号建议的答复", 2023, "青禾县", proposal_no="第0415号")
-    w = _doc("d" * 64, "wr.txt", later, "work_report", "青禾县财政局2024年度预算绩效管理工作报告", 2024, "青禾县",
-             proposal_no="第0415号")
-    store.add([Extraction(p, statements=[_st("推行补贴资金一卡通直达农户", prop, "recommendation", "budget")])])
-    store.add([Extraction(_structured(r), statements=[
-        _st("全县发现的36个发放问题中已整改30个，其余6个正在整改", reply, "rectification", "management")])])
-    store.add([Extraction(_structured(w), statements=[])])
+    store = _proposal_followed_up("关于加快涉农补贴发放的建议", prop, [("推行补贴资金一卡通直达农户", "budget")], later,
+                                  between=[(r, [_st("全县发现的36个发放问题中已整改30个，其余6个正在整改", reply,
+                                                    "rectification", "management")])])
     items = {i["text"]: i for i in tracking.recommendations(store, kind=None)}
     open_part = items["全县发现的36个发放问题中已整改30个，其余6个正在整改"]
     confident = [lk for lk in open_part["links"] if not lk["suggestion"] and lk["doc"] == "wr.txt"]
