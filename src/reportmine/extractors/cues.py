@@ -31,9 +31,9 @@ _ISSUE_MODIFIER = re.compile(r"对[^,，;；]{0,30}?的(?:单位|项目|部门|�
 def has_issue_cue(text: str) -> bool:
     return bool(ISSUE.search(_ISSUE_MODIFIER.sub("", text)))
 RECOMMENDATION = re.compile(
-    r"^建议|建议(?!书)|应当|应该|^应(?!用)|^宜|^需(?!要)|提出.{0,30}(?:意见|建议)|^请.{0,20}(?:于|在).{0,20}前"
-    # a deadline set for another party: "请X在6个月内报送…", "X应于…前完成整改"
-    r"|^请[^,，;；。]{0,30}(?:于|在)[^;；。]{0,30}(?:前|内)(?:完成|报送|提交|整改)|应(?:于|在)[^,，;；。]{0,20}(?:前|内)完成"
+    r"^建议|建议(?!书)|应当|应该|^应(?!用)|^宜|^需(?!要)|提出.{0,30}(?:意见|建议)"
+    # a deadline set for another party: "请X于…前完成整改", "请X在6个月内报送…", "X应于…前完成整改"
+    r"|^请[^;；。]{0,30}(?:于|在)[^;；。]{0,30}(?:前|内)|应(?:于|在)[^,，;；。]{0,20}(?:前|内)完成"
 )
 # "针对…等方面提出多项指导性建议": a record that advice was given, not an invitation or a title
 ADVICE_GIVEN = re.compile(r"(?:针对|围绕|就)[^,，。；;]{2,40}提出(?!的)[^,，。；;]{0,8}(?:意见|建议)(?!的)")
