@@ -44,28 +44,25 @@ def filled(tmp_path: Path) -> Store:
     return store
 
 
-def test_totals_follow_a_write_from_another_connection(filled: Store) -> None:
-    before = {
-        "documents": filled.documents(limit=1).total,
-        "region": filled.documents(region="临江", limit=1).total,
-        "figures": filled.figures(year=2017, limit=1).total,
-        "statements": filled.statements(kind="issue", region="西岭", limit=1).total,
-        "search": filled.search("养护").total,
-        "passages": filled.passage_count(),
-        "word": filled.token_doc_frequency(["养护"])["养护"],
+def _totals(store: Store) -> dict[str, int]:
+    """Every cached total the store serves (listings, search, passage and word counts)."""
+    return {
+        "documents": store.documents(limit=1).total,
+        "region": store.documents(region="临江", limit=1).total,
+        "figures": store.figures(year=2017, limit=1).total,
+        "statements": store.statements(kind="issue", region="西岭", limit=1).total,
+        "search": store.search("养护").total,
+        "passages": store.passage_count(),
+        "word": store.token_doc_frequency(["养护"])["养护"],
     }
+
+
+def test_totals_follow_a_write_from_another_connection(filled: Store) -> None:
+    before = _totals(filled)
     assert before["documents"] == 12 and before["region"] == 6 and all(before.values())
     other = Store(filled.path)  # e.g. the CLI ingesting while the server runs
     _fill(other, 4, start=100)  # 100..103: one document in each region, years 2016..2019
-    after = {
-        "documents": filled.documents(limit=1).total,
-        "region": filled.documents(region="临江", limit=1).total,
-        "figures": filled.figures(year=2017, limit=1).total,
-        "statements": filled.statements(kind="issue", region="西岭", limit=1).total,
-        "search": filled.search("养护").total,
-        "passages": filled.passage_count(),
-        "word": filled.token_doc_frequency(["养护"])["养护"],
-    }
+    after = _totals(filled)
     assert after["documents"] == 16 and after["region"] == 8
     for key in ("figures", "statements", "search", "passages", "word"):
         assert after[key] > before[key], key
