@@ -397,10 +397,13 @@ class LinearModel:
         object.__setattr__(self, "coef_t", np.ascontiguousarray(self.coef.T))
 
     def proba(self, x: sparse.csr_matrix) -> np.ndarray:
-        scores = np.asarray(x @ self.coef_t) + self.intercept
+        return self.proba_of_scores(np.asarray(x @ self.coef_t) + self.intercept)
+
+    def proba_of_scores(self, scores: np.ndarray) -> np.ndarray:
+        """Class probabilities from the linear scores ``x @ coef.T + intercept``."""
         if len(self.classes) == 2 and scores.shape[1] == 1:
             scores = np.hstack([-scores, scores]) / 2
-        scores -= scores.max(axis=1, keepdims=True)
+        scores = scores - scores.max(axis=1, keepdims=True)
         e = np.exp(scores)
         return e / e.sum(axis=1, keepdims=True)
 
@@ -411,6 +414,19 @@ class StatementModels:
     kind: LinearModel
     category: LinearModel
     meta: dict[str, Any]
+    # both models' coefficients side by side: one sparse product scores a batch for both (each
+    # output column sums the same terms in the same order as the model's own product)
+    _joint_t: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_joint_t", np.ascontiguousarray(np.hstack([self.kind.coef_t, self.category.coef_t])))
+
+    def proba(self, x: sparse.csr_matrix) -> tuple[np.ndarray, np.ndarray]:
+        """Kind and category probabilities of the weighted rows ``x``, from one product."""
+        scores = np.asarray(x @ self._joint_t)
+        n = self.kind.coef_t.shape[1]
+        return (self.kind.proba_of_scores(scores[:, :n] + self.kind.intercept),
+                self.category.proba_of_scores(scores[:, n:] + self.category.intercept))
 
 
 @dataclass(frozen=True, slots=True)

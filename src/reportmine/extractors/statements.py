@@ -217,38 +217,31 @@ def judge_clauses(
     models; without them the judgement rests on the prior and the cues alone.
     """
     scores = _clause_scores(units, counts, models)
-    kinds = cues.KINDS  # every list below is in this order
+    kinds = cues.KINDS  # every row below is in this order
+    clauses = units.clauses
+    if not clauses:
+        return []
     weight = _PRIOR_WEIGHT if scores is not None else 1.0
-    priors: dict[str, list[float]] = {}  # per section kind, worked out once
+    sections = [contexts[c.sentence].kind for c in clauses]
+    cued = [cues.kind_cues(c.text) for c in clauses]
+    # one row per section kind and per (section, cue set), worked out once, then a row per clause
+    priors = {k: [weight * math.log(cues.PRIORS[k][x]) for x in kinds] for k in set(sections)}
+    logits = np.array([priors[k] for k in sections]) + np.array([bonus for bonus, _ in cued])
+    if scores is not None:
+        sentence_logs = _SENTENCE_WEIGHT * np.log(scores.sentence_kind + 1e-6)
+        logits = (logits + np.log(scores.kind + 1e-6)) + sentence_logs[[c.sentence for c in clauses]]
     masks: dict[tuple[str, frozenset[str]], list[bool]] = {}  # kinds a section allows, per cue set
-    log = math.log
-    sentence_logs = [] if scores is None else [
-        [_SENTENCE_WEIGHT * log(p + 1e-6) for p in row] for row in scores.sentence_kind
-    ]
-    out = []
-    for i, clause in enumerate(units.clauses):
-        section = contexts[clause.sentence].kind
-        prior = priors.get(section)
-        if prior is None:
-            prior = priors[section] = [weight * log(cues.PRIORS[section][k]) for k in kinds]
-        bonus, named = cues.kind_cues(clause.text)
-        category = None
-        if scores is not None:
-            logits = [
-                ((p + b) + log(o + 1e-6)) + s
-                for p, b, o, s in zip(prior, bonus, scores.kind[i], sentence_logs[clause.sentence])
-            ]
-            category = scores.category[i]
-        else:
-            logits = [p + b for p, b in zip(prior, bonus)]
-        if section:
-            mask = masks.get((section, named))
-            if mask is None:
-                allowed = cues.SECTION_FAMILY[section] | named
-                mask = masks[(section, named)] = [k == "none" or k in allowed for k in kinds]
-            logits = [v if ok else -math.inf for v, ok in zip(logits, mask)]
-        best, conf = _argmax_softmax_list(logits)
-        out.append(Judged(kinds[best], conf, category))
+    allowed = []
+    for section, (_, named) in zip(sections, cued):
+        mask = masks.get((section, named))
+        if mask is None:
+            family = cues.SECTION_FAMILY[section] | named if section else set(kinds)
+            mask = masks[(section, named)] = [k == "none" or k in family for k in kinds]
+        allowed.append(mask)
+    logits[~np.array(allowed)] = -np.inf
+    best, confidence = _argmax_softmax_rows(logits)
+    categories = scores.category if scores is not None else [None] * len(clauses)
+    out = [Judged(kinds[b], c, cat) for b, c, cat in zip(best.tolist(), confidence.tolist(), categories)]
     if text:
         _concessions(units, text, out)
     return out
@@ -256,9 +249,9 @@ def judge_clauses(
 
 @dataclass(slots=True)
 class _ClauseScores:
-    kind: list[list[float]]  # per clause, in cues.KINDS order (1e-6 for a kind the model lacks)
+    kind: np.ndarray  # a row per clause, in cues.KINDS order (1e-6 for a kind the model lacks)
     category: list[dict[str, float]]  # per clause
-    sentence_kind: list[list[float]]  # per sentence, in cues.KINDS order
+    sentence_kind: np.ndarray  # a row per sentence, in cues.KINDS order
 
 
 def _clause_scores(
@@ -271,22 +264,21 @@ def _clause_scores(
     """
     if models is None or counts is None:
         return None
-    own = models.space.weigh(counts)
-    sent = models.space.weigh(summed_counts(counts, [s.clauses for s in units.sentences]))
+    n = counts.shape[0]
+    # clauses and sentences weighed and scored as one batch (a sentence's category is not used)
+    rows = summed_counts(counts, [(c,) for c in range(n)] + [s.clauses for s in units.sentences])
+    kind, category = models.proba(models.space.weigh(rows))
+    kinds = _in_kinds_order(kind, models.kind.classes)
     cats = models.category.classes
-    return _ClauseScores(
-        _in_kinds_order(models.kind.proba(own), models.kind.classes),
-        [dict(zip(cats, row)) for row in models.category.proba(own).tolist()],
-        _in_kinds_order(models.kind.proba(sent), models.kind.classes),
-    )
+    return _ClauseScores(kinds[:n], [dict(zip(cats, row)) for row in category[:n].tolist()], kinds[n:])
 
 
-def _in_kinds_order(proba: np.ndarray, classes: Sequence[str]) -> list[list[float]]:
+def _in_kinds_order(proba: np.ndarray, classes: Sequence[str]) -> np.ndarray:
     out = np.full((proba.shape[0], len(cues.KINDS)), 1e-6)
     for col, k in enumerate(cues.KINDS):
         if k in classes:
             out[:, col] = proba[:, classes.index(k)]
-    return out.tolist()
+    return out
 
 
 def summed_counts(counts: sparse.csr_matrix, rows: Sequence[Sequence[int]]) -> sparse.csr_matrix:
@@ -314,12 +306,11 @@ def _concessions(units: Units, text: str, judged: list[Judged]) -> None:
                         judged[c].kind = "none"
 
 
-def _argmax_softmax_list(logits: list[float]) -> tuple[int, float]:
-    """:func:`_argmax_softmax` for logits in a fixed order: (position, probability)."""
-    top = max(logits)
-    exp = [math.exp(v - top) for v in logits]
-    best = exp.index(max(exp))
-    return best, exp[best] / sum(exp)
+def _argmax_softmax_rows(logits: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_argmax_softmax` for a row of logits per clause: (column, probability) per row."""
+    exp = np.exp(logits - logits.max(axis=1, keepdims=True))
+    best = exp.argmax(axis=1)
+    return best, exp[np.arange(len(exp)), best] / exp.sum(axis=1)
 
 
 def _argmax_softmax(logits: dict[str, float]) -> tuple[str, float]:
@@ -561,7 +552,7 @@ def _set_categories(
         if parts:
             rows = parts[0] if len(parts) == 1 else sparse.vstack(parts, format="csr")
             cats = models.category.classes
-            found = [dict(zip(cats, row)) for row in models.category.proba(models.space.weigh(rows)).tolist()]
+            found = [dict(zip(cats, row)) for row in models.proba(models.space.weigh(rows))[1].tolist()]
         probs = [{}] * len(groups)
         for k, i in enumerate(clausal + patterned):
             probs[i] = found[k]
