@@ -516,10 +516,19 @@ def _next_figure(text: str, pos: int) -> re.Match[str] | None:
     return None
 
 
+_TITLE_ZONE = re.compile(r"《[^《》\n]{0,120}》")
+_QUOTE_ZONE = re.compile(r"[“\"「『][^“”\"「」『』\n]{1,30}[”\"」』]")
+# Asked of every candidate number: compiled once rather than looked up in re's cache each time.
+_CN_DIGIT_RUN = re.compile(f"[{_CN_DIGITS}]{{2,}}")
+_CN_DIGIT_PAIR = re.compile(f"[{_CN_DIGITS}]{{2}}")
+_CN_POWER = re.compile("[十百千万亿]")
+_SCORE_CUE = re.compile(r"评分|得分|分值|总分|满分|打分|分数|计分|评价结果|评价等级|自评")
+
+
 def _excluded_zones(text: str) -> list[tuple[int, int, str]]:
     """《titles》 of any length on one line, and short “quoted names” (slogans, programme names)."""
-    zones = [(*m.span(), "title") for m in re.finditer(r"《[^《》\n]{0,120}》", text)]
-    zones += [(*m.span(), "quote") for m in re.finditer(r"[“\"「『][^“”\"「」『』\n]{1,30}[”\"」』]", text)]
+    zones = [(*m.span(), "title") for m in _TITLE_ZONE.finditer(text)]
+    zones += [(*m.span(), "quote") for m in _QUOTE_ZONE.finditer(text)]
     zones.sort()
     return zones
 
@@ -553,13 +562,13 @@ def _cn_value(numeral: str) -> Decimal | None:
     """A Chinese numeral's value, or None if the run is no well-formed number (两三, 十四五)."""
     if numeral in _LONE:
         return Decimal(_LONE[numeral])
-    if re.fullmatch(f"[{_CN_DIGITS}]{{2,}}", numeral):
+    if _CN_DIGIT_RUN.fullmatch(numeral):
         return None  # digit-by-digit: a year or a vague pair, handled by the callers
     try:
         value = cn2an.cn2an(numeral.replace("两", "二"), "strict")
     except (ValueError, KeyError, IndexError, TypeError):
         try:
-            if not re.search("[十百千万亿]", numeral):
+            if not _CN_POWER.search(numeral):
                 return None
             value = cn2an.cn2an(numeral, "normal")
         except (ValueError, KeyError, IndexError, TypeError):
@@ -569,7 +578,7 @@ def _cn_value(numeral: str) -> Decimal | None:
 
 def _adjacent_cn_range(numeral: str | None) -> tuple[Decimal, Decimal] | None:
     """两三个, 三五年: two neighbouring digits are a vague range, not 23 or 35 (二三级: grades)."""
-    if not numeral or not re.fullmatch(f"[{_CN_DIGITS}]{{2}}", numeral) or numeral[0] == "二":
+    if not numeral or not _CN_DIGIT_PAIR.fullmatch(numeral) or numeral[0] == "二":
         return None
     order = "一两三四五六七八九"
     a, b = order.find(numeral[0].replace("二", "两")), order.find(numeral[1].replace("二", "两"))
@@ -599,7 +608,7 @@ def _looks_like_year(n1: str | None, n2: str | None) -> bool:
 
 
 def _score_context(text: str, pos: int) -> bool:
-    return bool(re.search(r"评分|得分|分值|总分|满分|打分|分数|计分|评价结果|评价等级|自评", text[max(0, pos - 30) : pos]))
+    return bool(_SCORE_CUE.search(text[max(0, pos - 30) : pos]))
 
 
 def _label(text: str, start: int, end: int, unit: str, last_end: int) -> str | None:

@@ -58,6 +58,11 @@ SHORT_ORGAN = re.compile(
     rf"(?<![{CJK}])(省|市|县|区|州|旗)(财政局|财政厅|[{CJK}]{{1,6}}?(?<![布格大全结开当])局|[{CJK}]{{2,6}}?委员会)(?![{CJK}]{{0,2}}[长])"
 )
 _SELF_LEVEL = re.compile(r"([我全本])(国|省|自治区|市|州|盟|县|区|旗)(?![长委级直属场域间内外])")
+# Asked per line or per candidate: compiled once rather than looked up in re's cache each time.
+_CLAUSE_EDGE = re.compile(rf"(?:^|(?<=[^{CJK}])|(?<=[在对与和向由于]))(?={CJK_CLASS})", re.M)
+_TITLE_EDGE = re.compile(rf"^|(?<=[^{CJK}])|(?<=年度)|(?<=年)|(?<=关于)")
+_ORGAN_RE = re.compile(ORGAN)
+_HAN = re.compile(rf"[{CJK}]")
 
 def find_region(text: str, anchors: list[str]) -> str | None:
     """The administrative region a text speaks for, as full a chain as the text supports.
@@ -138,7 +143,7 @@ def _not_place(name: str) -> bool:
 def _loose_places(text: str) -> list[str]:
     """Last resort: names that start a clause (after punctuation or 在/对/与 …) and recur."""
     counts: Counter[str] = Counter()
-    for m in re.finditer(rf"(?:^|(?<=[^{CJK}])|(?<=[在对与和向由于]))(?={CJK_CLASS})", text, re.M):
+    for m in _CLAUSE_EDGE.finditer(text):
         found = _UNIT.match(text, m.start())
         if found and not _not_place(found.group()) and text[found.end():found.end() + 1] not in ("级", "域"):
             counts[found.group()] += 1
@@ -147,13 +152,13 @@ def _loose_places(text: str) -> list[str]:
 
 def _first_chain(line: str) -> list[str]:
     """The first place chain in a title-like line: at its start or after 年/关于/a non-Chinese character."""
-    for m in re.finditer(rf"^|(?<=[^{CJK}])|(?<=年度)|(?<=年)|(?<=关于)", line):
+    for m in _TITLE_EDGE.finditer(line):
         chain = _chain_at(line, m.start())
         end = m.start() + sum(map(len, chain))
         # Inside a line only a province, or a name followed by a year, an organ or nothing, is a
         # place: 关于加强县级… and 关于制定区预算… are not.
         if chain and (m.start() == 0 or chain[0] in PROVINCES or end == len(line) or line[end].isdigit()
-                      or re.match(ORGAN, line[end:]) or line[end] in "的人政委党"):
+                      or _ORGAN_RE.match(line[end:]) or line[end] in "的人政委党"):
             return chain
     return []
 
@@ -244,7 +249,7 @@ def _unit_before(src: str, end: int) -> list[str]:
         cand, left = src[end - k:end], end - k - 1
         if k > end or not _UNIT.fullmatch(cand) or not cand.endswith(("市", *_PREFECTURE_SUFFIX)):
             continue
-        if left < 0 or not re.match(rf"[{CJK}]", src[left]) or src[left] in _LEAD_JUNK or \
+        if left < 0 or not _HAN.match(src[left]) or src[left] in _LEAD_JUNK or \
                 any(src.endswith(p, 0, left + 1) for p in PROVINCES):
             return [cand]
     return []
