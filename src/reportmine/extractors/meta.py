@@ -45,12 +45,15 @@ _PUBLISHED = re.compile(r"(?:发布|发文|印发|成文|公开)?(?:日期|时�
 _YEAR = re.compile(r"((?:19|20)\d\d)年")
 _CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})年")
 _QUOTED = re.compile(r"《[^》]{0,80}》|〔[^〕]{0,8}〕|\[\d{4}\]|\(\d{4}\)\d+号")
+# A number not glued to what precedes it. The "not preceded by" test is made after the first
+# character (a lookbehind two wide), not before it: a pattern that opens with a lookbehind is
+# tried at every character, one that opens with a character class or a literal is not.
 _PROPOSAL_NO = (
     re.compile(r"(?:建议|议案|提案)(?:编号|号)[:：]\s*([A-Za-z]{0,4}\d{1,6})"),
-    re.compile(r"(?<![A-Za-z〕\]\)\d])([A-Z]{1,4}\d{1,6})号?(?:建议|议案|提案|代表建议)"),
-    re.compile(r"(?<![〕\]\)\d])第(\d{1,6})号(?:建议|议案|提案|代表建议)"),
+    re.compile(r"([A-Z](?<![A-Za-z〕\]\)\d][A-Z])[A-Z]{0,3}\d{1,6})号?(?:建议|议案|提案|代表建议)"),
+    re.compile(r"第(?<![〕\]\)\d]第)(\d{1,6})号(?:建议|议案|提案|代表建议)"),
     re.compile(r"(?:建议|议案|提案)[^。]{0,6}?第(\d{1,6})号"),
-    re.compile(r"(?<![A-Za-z\d〕\]\)])([A-Z]{1,4}\d{1,6})号"),
+    re.compile(r"([A-Z](?<![A-Za-z\d〕\]\)][A-Z])[A-Z]{0,3}\d{1,6})号"),
 )
 # The session a proposal was made to: 重庆市青岚区第十八届人民代表大会第三次会议.
 _SESSION = re.compile(rf"(?:^|[\n(（\s])([{CJK}]{{2,20}}?)第[一二三四五六七八九十\d]+届(?:人民代表大会|人大)")
