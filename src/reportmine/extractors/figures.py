@@ -145,6 +145,7 @@ _PREFIX_RE = re.compile(
 # 低于90%的目标值, 超过目标7.8%: a comparison with a target, not a bound on the figure
 _TARGET_AFTER = re.compile(r"的?(?:目标|计划|预期|标准|要求|平均水平|全国平均|全省平均)")
 _TARGET_BETWEEN = re.compile(r"^(?:了)?(?:年度|全年)?(?:目标|计划|预期|标准|要求)(?:值|任务)?$")
+_STRONG_RE = re.compile("|".join(sorted(_STRONG)))
 _SUPERLATIVE = {"最高", "最多"}
 _COMPARATIVE = {"低于", "高于", "超过", "超", "少于", "多于", "不足", "不到"}
 _QUALIFIER_OF = dict(_PREFIX_GLUED)
@@ -234,14 +235,15 @@ class _Finder:
 
     # -- candidate -> Figure --------------------------------------------------------------
     def _figure(self, m: re.Match[str], last_end: int) -> Figure | None:
-        if m.group("pcn") or m.group("cheng") or m.group("half") or m.group("halfdur") or m.group("fden"):
-            return self._word_figure(m, last_end)
-        if m.group("big"):
-            return self._big(m, last_end)
-        if m.group("yi"):  # 1亿2000万元
-            value = Decimal(m.group("yi")) * 10**8 + Decimal(m.group("wan")) * 10**4
-            return None if self._blocked(m.start(), "CNY") else self._build(
-                m.start(), m.end(), value, "CNY", None, None, False, last_end)
+        # Most candidates are plain numbers (n1, the last alternative): one look-up tells.
+        if m.group("n1") is None:
+            if m.group("big"):
+                return self._big(m, last_end)
+            if m.group("yi"):  # 1亿2000万元
+                value = Decimal(m.group("yi")) * 10**8 + Decimal(m.group("wan")) * 10**4
+                return None if self._blocked(m.start(), "CNY") else self._build(
+                    m.start(), m.end(), value, "CNY", None, None, False, last_end)
+            return self._word_figure(m, last_end)  # pcn, cheng, half, halfdur or fden
         if not m.group("U") and not self._bare_money(m):
             return None
         if self._bad_context(m):
@@ -283,7 +285,8 @@ class _Finder:
 
     def _build(self, start: int, end: int, value: Decimal, unit: str, value_max: Decimal | None,
                measure: str | None, approx: bool, last_end: int) -> Figure:
-        qualifier = self._qualifier(start, end, last_end)
+        clause = max(self._clause_start(start), last_end)
+        qualifier = self._qualifier(start, end, clause)
         if approx and qualifier in (None, "cumulative"):
             qualifier = "approx"  # 累计多支出两千多万元: the 多 glued to the number says more
         o_start, o_end = self.view.to_original(start, end)
@@ -297,7 +300,7 @@ class _Finder:
             value_max=value_max,
             measure_word=measure,
             qualifier=qualifier,
-            direction=self._direction(start, last_end),
+            direction=self._direction(start, clause),
             label=_label(self.text, start, end, unit, last_end),
             period=self._period(start),
         )
@@ -462,9 +465,8 @@ class _Finder:
                 return i + 1
         return lo
 
-    def _qualifier(self, start: int, end: int, last_end: int) -> str | None:
+    def _qualifier(self, start: int, end: int, clause: int) -> str | None:
         suffix = _SUFFIX_RE.match(self.text, end)
-        clause = max(self._clause_start(start), last_end)
         head = self.text[clause:start]
         glued = _PREFIX_RE.search(head)
         after = suffix.end() if suffix else end
@@ -474,6 +476,8 @@ class _Finder:
             return _QUALIFIER_OF[glued.group(1)]
         if suffix:
             return _SUFFIX_Q[suffix.group(1)]
+        if not _STRONG_RE.search(head):
+            return None  # the common case, without looking for each word
         found = max(((head.rfind(w), w) for w in _STRONG if head.rfind(w) >= 0), default=None)
         if found is None or len(head) - found[0] > 16:
             return None
@@ -484,8 +488,7 @@ class _Finder:
             return None  # 得分最高的92.5分: the top value found, not a cap
         return _QUALIFIER_OF.get(word, "approx")
 
-    def _direction(self, start: int, last_end: int) -> str | None:
-        clause = max(self._clause_start(start), last_end)
+    def _direction(self, start: int, clause: int) -> str | None:
         head = self.text[max(clause, start - 10) : start]
         found = None
         for found in _DIRECTION_RE.finditer(head):
