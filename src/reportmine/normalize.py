@@ -17,14 +17,18 @@ from importlib import resources
 # Full-width ASCII block -> ASCII; the ideographic space -> space. 1:1, so offsets survive.
 _WIDTH_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20, 0xA0: 0x20}
 _WIDE_CHARS = {chr(k): chr(v) for k, v in _WIDTH_TABLE.items()}
+_WIDE_CHAR = re.compile("[" + "".join(map(re.escape, _WIDE_CHARS)) + "]")
 
 _CJK = r"\u3400-\u9fff\uf900-\ufaff"
 _CJK_PUNCT = r"\u3001-\u3011\u2018-\u201d\uff01-\uff5e"
 _TERMINAL = "。！？；：!?;:”』」）)】"
 _SPACES = " \t\u3000\xa0"
-# Spaces next to a Chinese character are layout, not content ("2019 年", "1391.38 亿元").
+# Spaces next to a Chinese character are layout, not content ("2019 年", "1391.38 亿元"): a run
+# of spaces after one, or a run of spaces before one. Written to start with the space class so
+# that the regex engine skips to the next space in C instead of trying both branches (each a
+# lookaround) at every character.
 _LAYOUT_SPACE = re.compile(
-    rf"(?<=[{_CJK}{_CJK_PUNCT}])[{_SPACES}]+|[{_SPACES}]+(?=[{_CJK}{_CJK_PUNCT}])"
+    rf"[{_SPACES}](?:(?<=[{_CJK}{_CJK_PUNCT}][{_SPACES}])[{_SPACES}]*|[{_SPACES}]*(?=[{_CJK}{_CJK_PUNCT}]))"
 )
 _HEADING_START = re.compile(
     r"^\s*(?:[一二三四五六七八九十]+[、.．]|[(（][一二三四五六七八九十\d]+[)）]|\d+[.、．](?!\d)"
@@ -100,18 +104,15 @@ def normalize_lines(lines: list[str]) -> list[str]:
 
 def _fold(text: str) -> str:
     """Widths and traditional characters folded, character for character."""
-    present = set(text)
-    wide = present.intersection(_WIDE_CHARS)
     folded = text
-    # str.replace per full-width character the text holds (a dozen at most) instead of
-    # translate, which looks every character up: a third of the cost. Each becomes ASCII or a
-    # space, which no replacement touches again, so the order does not matter.
-    for ch in wide:
+    # Which characters need folding is asked of a regex (a scan in C) rather than of set(text),
+    # which makes a string object per character. str.replace per full-width character the
+    # text holds (a dozen at most) instead of translate, which looks every character up. Each
+    # becomes ASCII or a space, which no replacement touches again, so the order does not matter.
+    for ch in set(_WIDE_CHAR.findall(text)):
         folded = folded.replace(ch, _WIDE_CHARS[ch])
-    table = _t2s_table()
-    after = present.difference(wide).union(_WIDE_CHARS[ch] for ch in wide)  # set(folded)
-    if not table.keys().isdisjoint(map(ord, after)):
-        folded = folded.translate(table)
+    if _has_traditional(folded):
+        folded = folded.translate(_t2s_table())
     return folded
 
 
@@ -212,6 +213,27 @@ def _wrap_width(lengths: list[int]) -> float | None:
         return None
     near = sum(1 for n in nonempty if 0.8 * width <= n <= 1.15 * width)
     return width if near >= 0.4 * len(nonempty) else None
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+def _has_traditional(text: str) -> bool:
+    """Whether ``text`` holds a character that _t2s_table folds."""
+    bmp, astral = _traditional_chars()
+    return bool(bmp.search(text) or _ASTRAL.search(text) and astral.search(text))
+
+
+@lru_cache(maxsize=1)
+def _traditional_chars() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """Classes of the characters _t2s_table folds: those in the Basic Multilingual Plane, and
+    those beyond it. One class of both would scan slowly: the engine looks characters up in a
+    bitmap only within the BMP and compares each with every astral member one by one."""
+    codes = sorted(_t2s_table())
+    return tuple(  # type: ignore[return-value]
+        re.compile("[" + "".join(re.escape(chr(c)) for c in codes if (c > 0xFFFF) == astral) + "]")
+        for astral in (False, True)
+    )
 
 
 @lru_cache(maxsize=1)

@@ -58,6 +58,19 @@ _RATE_SYNONYMS = {
     "采纳": "采纳|采用|吸收", "追回": "追回|收回", "使用": "使用|支出", "节约": "节约|节省",
 }
 _PER_ITEM = re.compile(r"平均|每[个项家条年]|人均|户均|年均")
+# Asked per figure or per pair of figures: compiled once rather than looked up in re's cache.
+_SENTENCE_END = re.compile(r"[。！？!?]")
+_FROM_END = re.compile(r"(?:从|由)$")
+_CLAUSE_MARK = re.compile(r"[,，;；、]")
+_LIST_MARK = re.compile(r"[;；、]|其中")
+_TO_ANY = re.compile(r"至|到|为")
+_PRINTED_NUMBER = re.compile(r"\d[\d,]*(?:\.(\d+))?")
+_NOT_HAN = re.compile(r"[^\u4e00-\u9fff]")
+_YEAR_NUMBER = re.compile(r"(?:19|20)\d{2}")
+_YEAR_NUMBER_END = re.compile(r"(?:19|20)\d{2}$")
+_LINE_BREAK = re.compile(r"\n")
+_SPACE_RUN = re.compile(r"\s+")
+_VAGUE_HEAD = re.compile(r"^(?:余|多|几)")
 
 
 @dataclass(slots=True)
@@ -92,7 +105,7 @@ class _Context:
     def __init__(self, view: NormalizedText, figures: list[Figure]) -> None:
         self.text = view.text
         para_ends = _hard_breaks(self.text)
-        ends = sorted({m.end() for m in re.finditer(r"[。！？!?]", self.text)} | set(para_ends))
+        ends = sorted({m.end() for m in _SENTENCE_END.finditer(self.text)} | set(para_ends))
         self.items: list[_Item] = []
         for fig in sorted(figures, key=lambda f: f.span.start):
             start = bisect.bisect_left(view.origin, fig.span.start)
@@ -136,7 +149,7 @@ class _Context:
             if fig.unit != "percent" or fig.measure_word or _bounded(fig):
                 continue
             head = self.head(item)
-            if re.search(r"(?:从|由)$", head):
+            if _FROM_END.search(head):
                 continue  # 比重从26.7%提高到52.1%: a share that changed, not a part of a stated total
             inner = self._share_of_stated_total(item)
             if inner is not None:
@@ -188,7 +201,7 @@ class _Context:
     def _adjacent(self, part: _Item, pct: _Item) -> bool:
         """The part ends the clause right before the percentage, or shares its clause."""
         between = self.text[part.end : pct.start]
-        return len(re.findall(r"[,，;；、]", between)) <= 1 and not re.search(r"[;；、]|其中", between)
+        return len(_CLAUSE_MARK.findall(between)) <= 1 and not _LIST_MARK.search(between)
 
     def _ratio(self, relation: str, pct: _Item, part: _Item, parts: set[int]) -> Check | None:
         def total_ok(o: _Item) -> bool:
@@ -247,7 +260,7 @@ class _Context:
         if _COMPARED.search(head_b) and not _FROM.search(head_b):
             return b, a  # 23.8公里，较计划的30公里少6.2公里: the nearer figure is the base
         head_a = self.text[max(self.sentence_starts[a.sentence], a.start - 20) : a.start]
-        if _FROM.search(head_a) and re.search(r"至|到|为", head_b):
+        if _FROM.search(head_a) and _TO_ANY.search(head_b):
             return a, b
         if _BEFORE_AFTER[0].search(head_a) and _BEFORE_AFTER[1].search(head_b):
             return a, b
@@ -512,7 +525,7 @@ def _bounded(fig: Figure) -> bool:
 def _resolution(fig: Figure) -> Decimal:
     """Half a unit of the figure's last printed digit, in its value's units (yuan for money)."""
     text = _plain(fig)
-    m = re.search(r"\d[\d,]*(?:\.(\d+))?", text)
+    m = _PRINTED_NUMBER.search(text)
     if m is None:
         decimals = len(text.split("点", 1)[1]) if "点" in text else 0
         if fig.unit == "count" and not decimals:
@@ -532,13 +545,13 @@ def _plausible_growth(base: Decimal, level: Decimal) -> bool:
 
 
 def _bigrams(text: str) -> set[str]:
-    han = re.sub(r"[^\u4e00-\u9fff]", " ", text)
+    han = _NOT_HAN.sub(" ", text)
     return {w[i : i + 2] for w in han.split() for i in range(len(w) - 1)} - _VERB_BIGRAMS
 
 
 def _base_year(cue: str, period: str | None) -> int | None:
     """较2022年 -> 2022; 较上年 -> the year before ``period``."""
-    m = re.search(r"(?:19|20)\d{2}", cue)
+    m = _YEAR_NUMBER.search(cue)
     if m:
         return int(m.group(0))
     current = _year(period)
@@ -548,7 +561,7 @@ def _base_year(cue: str, period: str | None) -> int | None:
 def _year(period: str | None) -> int | None:
     if not period:
         return None
-    m = re.search(r"(?:19|20)\d{2}$", period)
+    m = _YEAR_NUMBER_END.search(period)
     return int(m.group(0)) if m else None
 
 
@@ -563,7 +576,7 @@ def _hard_breaks(text: str) -> list[int]:
     """Line ends that end a paragraph. The view keeps a wrapped line whose start looked like a
     heading (（二）关于…480人 / ，发现…) unjoined; such a break is still inside a sentence."""
     out = []
-    for m in re.finditer(r"\n", text):
+    for m in _LINE_BREAK.finditer(text):
         line_start = text.rfind("\n", 0, m.start()) + 1
         line = text[line_start : m.start()].rstrip()
         following = text[m.end() : m.end() + 8]
@@ -575,7 +588,7 @@ def _hard_breaks(text: str) -> list[int]:
 
 def _plain(fig: Figure) -> str:
     """The figure as printed, half-width and without the line breaks a PDF put inside it."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", fig.text))
+    return _SPACE_RUN.sub("", unicodedata.normalize("NFKC", fig.text))
 
 
 def _names_rate(stem: str, where: str) -> bool:
@@ -589,12 +602,12 @@ def _is_change_like(other: _Item, change: _Item) -> bool:
 def _fmt_like(value: Decimal, like: _Item) -> str:
     """``value`` written in the unit ``like`` was printed in (亿元, 万元, 个…)."""
     text = _plain(like.fig)
-    m = re.search(r"\d[\d,]*(?:\.\d+)?", text)
+    m = _PRINTED_NUMBER.search(text)
     if m is None:
         return _fmt(value)
     printed = Decimal(m.group(0).replace(",", ""))
     scale = like.fig.value / printed if printed else Decimal(1)
-    suffix = re.sub(r"^(?:余|多|几)", "", text[m.end():]).strip()
+    suffix = _VAGUE_HEAD.sub("", text[m.end():]).strip()
     return _fmt(value / scale if scale else value) + suffix
 
 

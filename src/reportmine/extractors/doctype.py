@@ -28,7 +28,8 @@ _INTRO = re.compile(r"现(?:将|就)([^。\n]{2,60}?)(报告|汇报|总结|说�
 
 # Body cues: (type, pattern, weight). The opening 3000 characters and the headings are scored.
 _BODY_CUES: list[tuple[str, re.Pattern[str], int]] = [
-    ("proposal_reply", re.compile(r"收悉|答复如下|现答复|现将.{0,20}答复|此复|办理(?:结果|类别)|[ABC]类"), 3),
+    # A类, not [ABC]类: alternatives that all open with a literal let the regex engine skip ahead.
+    ("proposal_reply", re.compile(r"收悉|答复如下|现答复|现将.{0,20}答复|此复|办理(?:结果|类别)|A类|B类|C类"), 3),
     ("proposal_reply", re.compile(r"您(?:提出|所提|领衔)"), 3),
     ("proposal", re.compile(r"领衔代表|附议|案由|建议人|提出人|代表姓名|建议编号|提案人"), 3),
     ("proposal", re.compile(r"为此建议|特提出如下建议|建议如下"), 2),

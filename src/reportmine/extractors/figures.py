@@ -121,6 +121,10 @@ _FIGURE_RE = re.compile(
     rf"(?:(?P<u1>%|个|家|项|条|年|元|万元|亿元|分(?=[-~—–至到][\d.]+分))?(?P<sep>[-~—–至到])(?P<n2>{_NUM})(?P<x2>余|多|几)?(?P<m2>{_MULT_RE})?)?"
     rf"(?P<y>余|多)?(?P<nl>\n[ \t]*)?{_UNIT}?"  # a hard-wrapped line may split 5 / 个
 )
+# Every alternative of _FIGURE_RE starts with one of these characters. The regex engine cannot
+# see that through the named groups and lookbehinds, so a search tries the whole pattern at
+# every character; finding the candidates first and matching there halves the scan.
+_FIGURE_FIRST = re.compile(rf"[\d{_CN_DIGITS}十百千万亿半]")
 
 # ---- qualifier, direction and label cues ----
 _PREFIX_GLUED = (  # must end right at the number (fillers 为/达/了/有 allowed)
@@ -141,6 +145,7 @@ _PREFIX_RE = re.compile(
 # 低于90%的目标值, 超过目标7.8%: a comparison with a target, not a bound on the figure
 _TARGET_AFTER = re.compile(r"的?(?:目标|计划|预期|标准|要求|平均水平|全国平均|全省平均)")
 _TARGET_BETWEEN = re.compile(r"^(?:了)?(?:年度|全年)?(?:目标|计划|预期|标准|要求)(?:值|任务)?$")
+_STRONG_RE = re.compile("|".join(sorted(_STRONG)))
 _SUPERLATIVE = {"最高", "最多"}
 _COMPARATIVE = {"低于", "高于", "超过", "超", "少于", "多于", "不足", "不到"}
 _QUALIFIER_OF = dict(_PREFIX_GLUED)
@@ -213,7 +218,7 @@ class _Finder:
         text, pos, n = self.text, 0, len(self.text)
         last_end = 0
         while pos < n:
-            m = _FIGURE_RE.search(text, pos)
+            m = _next_figure(text, pos)
             if m is None:
                 break
             restart = self._marker_restart(m)
@@ -230,14 +235,15 @@ class _Finder:
 
     # -- candidate -> Figure --------------------------------------------------------------
     def _figure(self, m: re.Match[str], last_end: int) -> Figure | None:
-        if m.group("pcn") or m.group("cheng") or m.group("half") or m.group("halfdur") or m.group("fden"):
-            return self._word_figure(m, last_end)
-        if m.group("big"):
-            return self._big(m, last_end)
-        if m.group("yi"):  # 1亿2000万元
-            value = Decimal(m.group("yi")) * 10**8 + Decimal(m.group("wan")) * 10**4
-            return None if self._blocked(m.start(), "CNY") else self._build(
-                m.start(), m.end(), value, "CNY", None, None, False, last_end)
+        # Most candidates are plain numbers (n1, the last alternative): one look-up tells.
+        if m.group("n1") is None:
+            if m.group("big"):
+                return self._big(m, last_end)
+            if m.group("yi"):  # 1亿2000万元
+                value = Decimal(m.group("yi")) * 10**8 + Decimal(m.group("wan")) * 10**4
+                return None if self._blocked(m.start(), "CNY") else self._build(
+                    m.start(), m.end(), value, "CNY", None, None, False, last_end)
+            return self._word_figure(m, last_end)  # pcn, cheng, half, halfdur or fden
         if not m.group("U") and not self._bare_money(m):
             return None
         if self._bad_context(m):
@@ -279,7 +285,8 @@ class _Finder:
 
     def _build(self, start: int, end: int, value: Decimal, unit: str, value_max: Decimal | None,
                measure: str | None, approx: bool, last_end: int) -> Figure:
-        qualifier = self._qualifier(start, end, last_end)
+        clause = max(self._clause_start(start), last_end)
+        qualifier = self._qualifier(start, end, clause)
         if approx and qualifier in (None, "cumulative"):
             qualifier = "approx"  # 累计多支出两千多万元: the 多 glued to the number says more
         o_start, o_end = self.view.to_original(start, end)
@@ -293,7 +300,7 @@ class _Finder:
             value_max=value_max,
             measure_word=measure,
             qualifier=qualifier,
-            direction=self._direction(start, last_end),
+            direction=self._direction(start, clause),
             label=_label(self.text, start, end, unit, last_end),
             period=self._period(start),
         )
@@ -458,9 +465,8 @@ class _Finder:
                 return i + 1
         return lo
 
-    def _qualifier(self, start: int, end: int, last_end: int) -> str | None:
+    def _qualifier(self, start: int, end: int, clause: int) -> str | None:
         suffix = _SUFFIX_RE.match(self.text, end)
-        clause = max(self._clause_start(start), last_end)
         head = self.text[clause:start]
         glued = _PREFIX_RE.search(head)
         after = suffix.end() if suffix else end
@@ -470,6 +476,8 @@ class _Finder:
             return _QUALIFIER_OF[glued.group(1)]
         if suffix:
             return _SUFFIX_Q[suffix.group(1)]
+        if not _STRONG_RE.search(head):
+            return None  # the common case, without looking for each word
         found = max(((head.rfind(w), w) for w in _STRONG if head.rfind(w) >= 0), default=None)
         if found is None or len(head) - found[0] > 16:
             return None
@@ -480,8 +488,7 @@ class _Finder:
             return None  # 得分最高的92.5分: the top value found, not a cap
         return _QUALIFIER_OF.get(word, "approx")
 
-    def _direction(self, start: int, last_end: int) -> str | None:
-        clause = max(self._clause_start(start), last_end)
+    def _direction(self, start: int, clause: int) -> str | None:
         head = self.text[max(clause, start - 10) : start]
         found = None
         for found in _DIRECTION_RE.finditer(head):
@@ -502,10 +509,29 @@ class _Finder:
 
 
 # ---- helpers -------------------------------------------------------------------------------
+def _next_figure(text: str, pos: int) -> re.Match[str] | None:
+    """``_FIGURE_RE.search(text, pos)``, tried only where a match can start."""
+    while (first := _FIGURE_FIRST.search(text, pos)) is not None:
+        m = _FIGURE_RE.match(text, first.start())
+        if m is not None:
+            return m
+        pos = first.start() + 1
+    return None
+
+
+_TITLE_ZONE = re.compile(r"《[^《》\n]{0,120}》")
+_QUOTE_ZONE = re.compile(r"[“\"「『][^“”\"「」『』\n]{1,30}[”\"」』]")
+# Asked of every candidate number: compiled once rather than looked up in re's cache each time.
+_CN_DIGIT_RUN = re.compile(f"[{_CN_DIGITS}]{{2,}}")
+_CN_DIGIT_PAIR = re.compile(f"[{_CN_DIGITS}]{{2}}")
+_CN_POWER = re.compile("[十百千万亿]")
+_SCORE_CUE = re.compile(r"评分|得分|分值|总分|满分|打分|分数|计分|评价结果|评价等级|自评")
+
+
 def _excluded_zones(text: str) -> list[tuple[int, int, str]]:
     """《titles》 of any length on one line, and short “quoted names” (slogans, programme names)."""
-    zones = [(*m.span(), "title") for m in re.finditer(r"《[^《》\n]{0,120}》", text)]
-    zones += [(*m.span(), "quote") for m in re.finditer(r"[“\"「『][^“”\"「」『』\n]{1,30}[”\"」』]", text)]
+    zones = [(*m.span(), "title") for m in _TITLE_ZONE.finditer(text)]
+    zones += [(*m.span(), "quote") for m in _QUOTE_ZONE.finditer(text)]
     zones.sort()
     return zones
 
@@ -539,13 +565,13 @@ def _cn_value(numeral: str) -> Decimal | None:
     """A Chinese numeral's value, or None if the run is no well-formed number (两三, 十四五)."""
     if numeral in _LONE:
         return Decimal(_LONE[numeral])
-    if re.fullmatch(f"[{_CN_DIGITS}]{{2,}}", numeral):
+    if _CN_DIGIT_RUN.fullmatch(numeral):
         return None  # digit-by-digit: a year or a vague pair, handled by the callers
     try:
         value = cn2an.cn2an(numeral.replace("两", "二"), "strict")
     except (ValueError, KeyError, IndexError, TypeError):
         try:
-            if not re.search("[十百千万亿]", numeral):
+            if not _CN_POWER.search(numeral):
                 return None
             value = cn2an.cn2an(numeral, "normal")
         except (ValueError, KeyError, IndexError, TypeError):
@@ -555,7 +581,7 @@ def _cn_value(numeral: str) -> Decimal | None:
 
 def _adjacent_cn_range(numeral: str | None) -> tuple[Decimal, Decimal] | None:
     """两三个, 三五年: two neighbouring digits are a vague range, not 23 or 35 (二三级: grades)."""
-    if not numeral or not re.fullmatch(f"[{_CN_DIGITS}]{{2}}", numeral) or numeral[0] == "二":
+    if not numeral or not _CN_DIGIT_PAIR.fullmatch(numeral) or numeral[0] == "二":
         return None
     order = "一两三四五六七八九"
     a, b = order.find(numeral[0].replace("二", "两")), order.find(numeral[1].replace("二", "两"))
@@ -585,7 +611,7 @@ def _looks_like_year(n1: str | None, n2: str | None) -> bool:
 
 
 def _score_context(text: str, pos: int) -> bool:
-    return bool(re.search(r"评分|得分|分值|总分|满分|打分|分数|计分|评价结果|评价等级|自评", text[max(0, pos - 30) : pos]))
+    return bool(_SCORE_CUE.search(text[max(0, pos - 30) : pos]))
 
 
 def _label(text: str, start: int, end: int, unit: str, last_end: int) -> str | None:

@@ -45,12 +45,15 @@ _PUBLISHED = re.compile(r"(?:发布|发文|印发|成文|公开)?(?:日期|时�
 _YEAR = re.compile(r"((?:19|20)\d\d)年")
 _CN_YEAR = re.compile(r"([〇○零一二三四五六七八九]{4})年")
 _QUOTED = re.compile(r"《[^》]{0,80}》|〔[^〕]{0,8}〕|\[\d{4}\]|\(\d{4}\)\d+号")
+# A number not glued to what precedes it. The "not preceded by" test is made after the first
+# character (a lookbehind two wide), not before it: a pattern that opens with a lookbehind is
+# tried at every character, one that opens with a character class or a literal is not.
 _PROPOSAL_NO = (
     re.compile(r"(?:建议|议案|提案)(?:编号|号)[:：]\s*([A-Za-z]{0,4}\d{1,6})"),
-    re.compile(r"(?<![A-Za-z〕\]\)\d])([A-Z]{1,4}\d{1,6})号?(?:建议|议案|提案|代表建议)"),
-    re.compile(r"(?<![〕\]\)\d])第(\d{1,6})号(?:建议|议案|提案|代表建议)"),
+    re.compile(r"([A-Z](?<![A-Za-z〕\]\)\d][A-Z])[A-Z]{0,3}\d{1,6})号?(?:建议|议案|提案|代表建议)"),
+    re.compile(r"第(?<![〕\]\)\d]第)(\d{1,6})号(?:建议|议案|提案|代表建议)"),
     re.compile(r"(?:建议|议案|提案)[^。]{0,6}?第(\d{1,6})号"),
-    re.compile(r"(?<![A-Za-z\d〕\]\)])([A-Z]{1,4}\d{1,6})号"),
+    re.compile(r"([A-Z](?<![A-Za-z\d〕\]\)][A-Z])[A-Z]{0,3}\d{1,6})号"),
 )
 # The session a proposal was made to: 重庆市青岚区第十八届人民代表大会第三次会议.
 _SESSION = re.compile(rf"(?:^|[\n(（\s])([{CJK}]{{2,20}}?)第[一二三四五六七八九十\d]+届(?:人民代表大会|人大)")
@@ -63,6 +66,17 @@ _DELEGATE = (
     re.compile(rf"({_NAME_CHARS}?)(?:等\d+[位名])?代表(?:提出|领衔|所提)"),
 )
 _NOT_NAME = re.compile(r"各位|全体|广大|人大|政协|会议|列席|党|尊敬|您|代表团|领衔|附议|提出|建议|区|县|市|省|我|本")
+# Asked per document or per line: compiled once rather than looked up in re's cache each time.
+_FORM_NO = re.compile(r"(?:^|\n)\s*(?:编号|序号)[:：]\s*([A-Za-z]{0,4}\d{1,6})")
+_TITLE_ORGAN = re.compile(rf"^(.{{2,30}}?{ORGAN})(?:关于|对|就|(?=(?:19|20)\d\d年))")
+_COMPILED_BY = re.compile(r"\s*(?:编印|编制|编)$")
+_ORGAN_CHARS = re.compile(rf"[{CJK}()（）]+")
+_SOURCE_ORGAN = re.compile(rf"(?:信息)?来源[:：]\s*([{CJK}]{{2,20}}?{ORGAN})(?![{CJK}])")
+_PERFORMANCE_WORK = re.compile(r"预算绩效|绩效管理")
+_DATE_LABEL = re.compile(r"(?:发布|发文|印发|成文|公开)?(?:日期|时间)[:：]\s*")
+_DATE_BELOW_TITLE = re.compile(rf"^(?:——|--|[(（])\s*({_DATE.pattern})")
+_DATE_AT_END = re.compile(rf"({_DATE.pattern})\s*$")
+_CITED_REVIEW = re.compile(r"《[^》]{0,80}(?:评价|审计|检查)[^》]{0,40}》")
 
 
 _SCOPE = 60_000
@@ -88,7 +102,7 @@ def extract_meta(
     meta.proposal_no = _proposal_no(title + "\n" + text[:3000])
     if meta.proposal_no is None and doc_type in ("proposal", "proposal_reply"):
         # On a proposal's own form a bare 编号 is its number; elsewhere it numbers anything.
-        m = re.search(r"(?:^|\n)\s*(?:编号|序号)[:：]\s*([A-Za-z]{0,4}\d{1,6})", text[:1500])
+        m = _FORM_NO.search(text[:1500])
         meta.proposal_no = m.group(1) if m else None
     if doc_type in ("proposal", "proposal_reply"):
         meta.delegate = _delegate(original[:4000].translate(_WIDTH))
@@ -113,11 +127,11 @@ def _issuer_line(lines: list[str], title: str, doc_type: str) -> str | None:
     for line in _signoff_lines(lines):
         if _is_organ_line(line):
             return line
-    m = re.match(rf"^(.{{2,30}}?{ORGAN})(?:关于|对|就|(?=(?:19|20)\d\d年))", title)
+    m = _TITLE_ORGAN.match(title)
     if m and doc_type != "evaluation_report":
         return m.group(1)
     for line in lines[:12]:
-        line = re.sub(r"\s*(?:编印|编制|编)$", "", line)  # 某区财政局 编: the compiler of a volume
+        line = _COMPILED_BY.sub("", line)  # 某区财政局 编: the compiler of a volume
         if line != title and not title.startswith(line) and _is_organ_line(line):
             return line
     return None
@@ -146,7 +160,7 @@ def _signoff_lines(lines: list[str]) -> list[str]:
 
 
 def _is_organ_line(line: str) -> bool:
-    return 3 <= len(line) <= 30 and bool(re.fullmatch(rf"[{CJK}()（）]+", line)) and bool(ORGAN_END.search(line)) \
+    return 3 <= len(line) <= 30 and bool(_ORGAN_CHARS.fullmatch(line)) and bool(ORGAN_END.search(line)) \
         and "关于" not in line
 
 
@@ -156,7 +170,7 @@ def _issuer(text: str, lines: list[str], line: str | None, region: str | None, d
     m = _ON_BEHALF.search(text[:3000]) or _COMMISSIONED.search(text[:1000])
     if m:
         return _expand(m.group(1), region)
-    m = re.search(rf"(?:信息)?来源[:：]\s*([{CJK}]{{2,20}}?{ORGAN})(?![{CJK}])", text[:600])
+    m = _SOURCE_ORGAN.search(text[:600])
     short = [m.group(1)] if m else []
     # Other bodies are mentioned in passing; a short form is the writer's when it is the finance
     # bureau (the usual author in this domain) or keeps coming back.
@@ -166,7 +180,7 @@ def _issuer(text: str, lines: list[str], line: str | None, region: str | None, d
         full = _expand(org, region)
         if full != org or not org.startswith(_LEVEL_WORDS):
             return full
-    if doc_type == "work_report" and re.search(r"预算绩效|绩效管理", text[:600]) and region:
+    if doc_type == "work_report" and _PERFORMANCE_WORK.search(text[:600]) and region:
         # An annual budget-performance work report of a government is the finance bureau's.
         unit = split_region(region)[-1]
         return unit + ("财政厅" if unit in PROVINCES and unit not in MUNICIPALITIES else "财政局")
@@ -234,7 +248,7 @@ def _cn_small(s: str) -> int:
 
 def _published_date(head: list[str]) -> str | None:
     for line in head:
-        for m in re.finditer(r"(?:发布|发文|印发|成文|公开)?(?:日期|时间)[:：]\s*", line):
+        for m in _DATE_LABEL.finditer(line):
             found = parse_date(line[m.end():m.end() + 20])
             if found:
                 return found
@@ -253,7 +267,7 @@ def _signing_date(lines: list[str], title: str) -> str | None:
             continue
         # ——2026年2月3日在…会议上 / （2023年5月25日）: the date a report was delivered or signed.
         for below in [ln for ln in lines[i + 1:i + 4] if ln][:2]:
-            m = re.match(rf"^(?:——|--|[(（])\s*({_DATE.pattern})", below)
+            m = _DATE_BELOW_TITLE.match(below)
             if m:
                 return parse_date(m.group(1))
     return None
@@ -261,7 +275,7 @@ def _signing_date(lines: list[str], title: str) -> str | None:
 
 def _trailing_date(line: str) -> str | None:
     """``…财政局 2024年1月5日`` at the very end of a one-line text."""
-    m = re.search(rf"({_DATE.pattern})\s*$", line)
+    m = _DATE_AT_END.search(line)
     return parse_date(m.group(1)) if m and ORGAN_END.search(line[:m.start()].rstrip()) else None
 
 
@@ -276,7 +290,7 @@ def _main_year(text: str, title: str, headings: list[str], doc_type: str, signed
         return years[0]
     if doc_type == "rectification_report":
         # The year of the evaluation whose problems it answers: named in 《…评价报告》, or early on.
-        cited = [y for m in re.finditer(r"《[^》]{0,80}(?:评价|审计|检查)[^》]{0,40}》", text[:1000]) for y in _years(m.group())]
+        cited = [y for m in _CITED_REVIEW.finditer(text[:1000]) for y in _years(m.group())]
         if cited or _years(text[:300]):
             return (cited or _years(text[:300]))[0]
     body = _QUOTED.sub("", text)

@@ -51,6 +51,18 @@ _FORM_LABEL = re.compile(
     r"|^[^的]*第[一二三四五六七八九十\d]+届(?:人民代表大会|人大)[^的]*$"
 )
 _SITE_NAME = re.compile(r"(?:网|网站|门户|政府|人民政府|平台|频道|首页)$")
+# Asked per line or per heading: compiled once rather than looked up in re's cache each time.
+_YEAR_AHEAD = re.compile(r"(?:19|20)\d\d年")
+_SUBTITLE_DASH = re.compile(r"——|--")
+_DATE_LINE = re.compile(r"[\d\-:/ .年月日]+")
+_TITLE_PARTS = re.compile(r"\s+[-|－—]+\s+|_|｜|\|")
+_CLAUSE_PUNCT = re.compile(r"[,，。;；]")
+_TEXT_LINE = re.compile(r"[^\n]*\S[^\n]*")
+_VOLUME_WORD = re.compile(r"汇编|选编|合集|文集")
+_ONE_SPACE = re.compile(r"\s")
+_LEADERS = re.compile(r"[.…·．]{2,}|\d$")
+_LEADERS_PAGE = re.compile(r"[.…·．\-—_]*\d*$")
+_TITLE_NUMBERING = re.compile(r"^(?:第[一二三四五六七八九十\d]+[篇部分章]|\d{1,3}[.、]|\(?[一二三四五六七八九十]+[)、])")
 
 
 def annotate(document: Document, view: NormalizedText) -> None:
@@ -171,7 +183,7 @@ def _headings(original: str, view: NormalizedText) -> list[tuple[int, str, str, 
 
 def _bare_number(m: re.Match[str], text: str) -> bool:
     """``3.`` followed by digits is a number (3.5), unless they make a year (1.2023年度回顾)."""
-    return m.lastgroup == "l3" and text[m.end()].isdigit() and not re.match(r"(?:19|20)\d\d年", text[m.end():])
+    return m.lastgroup == "l3" and text[m.end()].isdigit() and not _YEAR_AHEAD.match(text[m.end():])
 
 
 def _at_boundary(original: str, view: NormalizedText, pos: int) -> bool:
@@ -258,7 +270,7 @@ def find_title(lines: list[str]) -> str:
     """
     candidates = _title_candidates(lines)
     for k, (idx, line) in enumerate(candidates):
-        line = re.split(r"——|--", line)[0] or line  # a subtitle (——在…会议上) is no part of the title
+        line = _SUBTITLE_DASH.split(line)[0] or line  # a subtitle (——在…会议上) is no part of the title
         if not doctype.title_type(line):
             continue
         # A title broken over lines, or an organ line set above it, joins it.
@@ -280,7 +292,7 @@ def _title_candidates(lines: list[str]) -> list[tuple[int, str]]:
     out: list[tuple[int, str]] = []
     for idx, raw in enumerate(lines[:25]):
         line = _TITLE_LABEL.sub("", raw.strip())
-        if not line or _CHROME.search(line) or _FORM_LABEL.search(line) or re.fullmatch(r"[\d\-:/ .年月日]+", line):
+        if not line or _CHROME.search(line) or _FORM_LABEL.search(line) or _DATE_LINE.fullmatch(line):
             continue
         if _MARKER.match(line) or line.endswith((":", "：")) or line.startswith("——"):
             break  # a heading, salutation or subtitle: the body has begun
@@ -301,12 +313,12 @@ def _clean_reader_title(title: str) -> str:
     (``在……关键之年,某区……``); such a "title" is dropped so the text's own title line is used.
     """
     title = title.strip()
-    parts = [p.strip() for p in re.split(r"\s+[-|－—]+\s+|_|｜|\|", title) if p.strip()]
+    parts = [p.strip() for p in _TITLE_PARTS.split(title) if p.strip()]
     if len(parts) > 1:
         parts = [p for p in parts if not _SITE_NAME.search(p)] or parts
         title = max(parts, key=lambda p: (bool(_TITLE_CUE.search(p)), len(p)))
     title = normalize(title).text.strip()
-    if _CHROME.search(title) or not doctype.title_type(title) and re.search(r"[,，。;；]", title):
+    if _CHROME.search(title) or not doctype.title_type(title) and _CLAUSE_PUNCT.search(title):
         return ""
     return title
 
@@ -346,11 +358,11 @@ def split_compilation(document: Document) -> list[Document]:
 @lru_cache(maxsize=2)  # annotate and split_compilation ask twice for one text
 def _compilation_parts(text: str) -> tuple[tuple[int, int], ...]:
     """Where each report of a compilation starts and ends, or () when the text is one report."""
-    lines = [(m.start(), m.group()) for m in re.finditer(r"[^\n]*\S[^\n]*", text)]
+    lines = [(m.start(), m.group()) for m in _TEXT_LINE.finditer(text)]
     keys = _title_keys([line for _, line in lines])
     head = "".join(keys[:6])
     starts = _starts_from_contents(lines, keys)
-    if len(starts) < 2 and re.search(r"汇编|选编|合集|文集", head):
+    if len(starts) < 2 and _VOLUME_WORD.search(head):
         starts = _starts_from_titles(lines, keys)
     if len(starts) < 2:
         return ()
@@ -360,7 +372,7 @@ def _compilation_parts(text: str) -> tuple[tuple[int, int], ...]:
         while b > a and text[b - 1].isspace():
             b -= 1
         parts.append((a, b))
-    if any(len(re.sub(r"\s", "", text[a:b])) < 40 for a, b in parts):
+    if any(len(_ONE_SPACE.sub("", text[a:b])) < 40 for a, b in parts):
         return ()
     return tuple(parts)
 
@@ -374,9 +386,9 @@ def _title_keys(lines: list[str]) -> list[str]:
 
 
 def _title_key(normalized: str) -> str:
-    key = re.sub(r"\s", "", normalized)
-    key = re.sub(r"[.…·．\-—_]*\d*$", "", key) if re.search(r"[.…·．]{2,}|\d$", key) else key
-    return re.sub(r"^(?:第[一二三四五六七八九十\d]+[篇部分章]|\d{1,3}[.、]|\(?[一二三四五六七八九十]+[)、])", "", key)
+    key = _ONE_SPACE.sub("", normalized)
+    key = _LEADERS_PAGE.sub("", key) if _LEADERS.search(key) else key
+    return _TITLE_NUMBERING.sub("", key)
 
 
 def _report_title(key: str) -> bool:
