@@ -184,7 +184,7 @@ class Segmented:
         self.words: list[str] = list(itertools.compress(words, keep))
         self.starts: list[int] = list(itertools.compress(starts, keep))
         self.ends: list[int] = list(itertools.compress(ends, keep))
-        self._expanded: dict[str, list[str]] = {}
+        self._expanded = _sub_word_table()
 
     def words_in(self, start: int, end: int) -> list[str]:
         """Words lying inside ``[start, end)`` (a word cut by the span's edge is left out)."""
@@ -201,11 +201,29 @@ class Segmented:
             if len(word) <= 2:
                 out.append(word)
                 continue
-            found = expanded.get(word)  # a document repeats its words: expand each once
+            found = expanded.get(word)  # words recur within and across documents: expand each once
             if found is None:
                 found = expanded[word] = _with_sub_words(word)
             out += found
         return out
+
+
+# Per-word facts shared by every document of a process: they depend on the word and jieba's
+# dictionary only, and a corpus keeps using the same vocabulary. Capped: emptied when full.
+_WORD_TABLE_MAX = 200_000
+_sub_words: dict[str, list[str]] = {}
+_sub_words_stamp: tuple[int, int] = (0, 0)
+_is_word: dict[str, bool] = {}
+
+
+def _sub_word_table() -> dict[str, list[str]]:
+    """The word -> search-mode expansion table, emptied when jieba's dictionary has changed."""
+    global _sub_words, _sub_words_stamp
+    tokenizer = _jieba().dt
+    stamp = (len(tokenizer.FREQ), tokenizer.total)
+    if stamp != _sub_words_stamp or len(_sub_words) > _WORD_TABLE_MAX:
+        _sub_words, _sub_words_stamp = {}, stamp
+    return _sub_words
 
 
 def _with_sub_words(word: str) -> list[str]:
@@ -220,8 +238,10 @@ def _with_sub_words(word: str) -> list[str]:
 
 
 def _keep_flags(words: list[str]) -> list[bool]:
-    """Whether each word is a word (not punctuation or space); a word is tested once per call."""
-    seen: dict[str, bool] = {}
+    """Whether each word is a word (not punctuation or space); a word is tested once per process."""
+    if len(_is_word) > _WORD_TABLE_MAX:
+        _is_word.clear()
+    seen = _is_word
     match = _PUNCT_OR_SPACE.match
     out = []
     for w in words:

@@ -442,6 +442,13 @@ def model_dir() -> Path:
     env = os.environ.get("REPORTMINE_MODELS")
     if env:
         return Path(env)
+    return _repository_models()
+
+
+@functools.lru_cache(maxsize=1)
+def _repository_models() -> Path:
+    # resolved once: every document asks for its models, and resolve() is a system call per
+    # path component
     return Path(__file__).resolve().parents[3] / "models"
 
 
