@@ -1,6 +1,6 @@
 """Speed and memory figures for reportmine. Prints numbers; asserts nothing (not a test).
 
-usage: python scripts/benchmark.py [--docs 1000] [--rounds 3] [--only ingest,pdf,memory,extractors,linking]
+usage: python scripts/benchmark.py [--docs 1000] [--rounds 5] [--corpus DIR] [--only ingest,pdf,memory,extractors,linking]
        python scripts/benchmark.py --only answer --db PATH
 
 Sections:
@@ -60,13 +60,15 @@ def _readable_pdfs() -> list[Path]:
 PDF_SOURCES = _readable_pdfs()
 
 
-def make_text_corpus(folder: Path, n: int, seed: int = 7) -> list[Path]:
-    """n unique UTF-8 text files built from the samples (a numbered line keeps hashes apart)."""
+def make_text_corpus(folder: Path, n: int, seed: int = 7, sources: list[Path] | None = None) -> list[Path]:
+    """n unique UTF-8 text files built from ``sources`` (default: the samples; a numbered line
+    keeps hashes apart)."""
+    sources = sources or SAMPLES
     rng = random.Random(seed)
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for i in range(n):
-        src = SAMPLES[i % len(SAMPLES)].read_text(encoding="utf-8")
+        src = sources[i % len(sources)].read_text(encoding="utf-8")
         path = folder / f"doc_{i:05d}.txt"
         path.write_text(f"{src}\n（材料编号：{i}-{rng.randint(0, 10**9)}）\n", encoding="utf-8")
         out.append(path)
@@ -141,10 +143,11 @@ def timed_ingest(paths: list[Path], options: ExtractOptions, workers: int | None
     return elapsed, report.count("added")
 
 
-def section_ingest(n: int, repeat: int = 3) -> None:
-    print(f"== text ingest vs. read + jieba (one process), {n} documents, {os.cpu_count()} cores, {repeat} rounds")
+def section_ingest(n: int, repeat: int = 3, sources: list[Path] | None = None) -> None:
+    origin = f"copies of {len(sources)} files" if sources else "copies of the samples"
+    print(f"== text ingest vs. read + jieba (one process), {n} documents ({origin}), {os.cpu_count()} cores, {repeat} rounds")
     with tempfile.TemporaryDirectory() as tmp:
-        paths = make_text_corpus(Path(tmp) / "txt", n)
+        paths = make_text_corpus(Path(tmp) / "txt", n, sources=sources)
         mb = sum(p.stat().st_size for p in paths) / 1e6
         rows = (
             ("ingest, structure + search", ExtractOptions(figures=False, statements=False)),
@@ -416,15 +419,23 @@ def section_answer(db: str | None, synthetic: int = 30) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--docs", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=3, help="baseline/ingest pairs per ingest row (median reported)")
+    parser.add_argument("--rounds", type=int, default=5, help="baseline/ingest pairs per ingest row (median reported)")
     parser.add_argument("--only", default="ingest,formats,pdf,memory,extractors,audit")
     parser.add_argument("--db", help="an existing store for --only answer")
+    parser.add_argument("--corpus", type=Path,
+                        help="build the ingest corpus from the UTF-8 .txt files under this folder (your own documents)"
+                             " instead of corpora/samples")
     args = parser.parse_args()
     sections = set(args.only.split(","))
     if not SAMPLES:
         sys.exit("no samples under corpora/samples")
+    sources = None
+    if args.corpus:
+        sources = sorted(args.corpus.rglob("*.txt"))
+        if not sources:
+            sys.exit(f"{args.corpus}: no .txt files")
     if "ingest" in sections:
-        section_ingest(args.docs, args.rounds)
+        section_ingest(args.docs, args.rounds, sources)
     if "formats" in sections:
         section_formats(args.docs)
     if "pdf" in sections:

@@ -55,6 +55,8 @@ def cut(text: str) -> list[str]:
     rest is jieba's own code path; tests/test_fastpaths.py holds it to ``jieba.lcut``.
     """
     jieba = _jieba()
+    from jieba import finalseg  # here, not per block: an import statement costs a microsecond
+
     tokenizer = jieba.dt
     out: list[str] = []
     han, skip = jieba.re_han_default, jieba.re_skip_default
@@ -62,7 +64,7 @@ def cut(text: str) -> list[str]:
         if not block:
             continue
         if han.match(block):
-            out += _cut_block(tokenizer, block)
+            out += _cut_block(tokenizer, finalseg, block)
         else:
             for piece in skip.split(block):
                 if skip.match(piece):
@@ -72,12 +74,10 @@ def cut(text: str) -> list[str]:
     return out
 
 
-def _cut_block(tokenizer, block: str) -> list[str]:  # type: ignore[no-untyped-def]
+def _cut_block(tokenizer, finalseg, block: str) -> list[str]:  # type: ignore[no-untyped-def]
     """jieba's ``Tokenizer.__cut_DAG`` on one block of Chinese and alphanumerics: the best
     route's words, with runs of single characters that are no dictionary word handed to the
     HMM (``finalseg``) as jieba does."""
-    from jieba import finalseg
-
     ends = _best_route(tokenizer, block)
     freq = tokenizer.FREQ
     out: list[str] = []
