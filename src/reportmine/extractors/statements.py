@@ -68,7 +68,8 @@ def find_statements(document: Document, view: NormalizedText) -> list[Statement]
         return []
     contexts = sentence_contexts(document, view, units)
     models = classify.get_models()
-    counts = _clause_counts(document, view.text, units, contexts, models) if models is not None else None
+    settled = _settled_none(units, contexts)
+    counts = _clause_counts(document, view.text, units, contexts, models, settled) if models is not None else None
     judged = judge_clauses(units, contexts, view.text, counts, models)
     groups = [g for s in range(len(units.sentences)) for g in _group_sentence(units, judged, s)]
     groups += _pattern_groups(units, view.text, contexts)
@@ -76,21 +77,40 @@ def find_statements(document: Document, view: NormalizedText) -> list[Statement]
     groups = _widen_to_claims(units, view.text, groups)
     groups = [g for g in groups if _keep(units, units.sentences[g.sentence], g)]
     groups = _merge_measure_bodies(units, groups)
+    if counts is not None and any(c in settled for g in groups if not g.aggregate for c in g.clauses):
+        # a pattern took a clause whose features were skipped: its category needs them after all
+        counts = _clause_counts(document, view.text, units, contexts, models, set())
     _set_categories(groups, units, counts, models)
     groups = _drop_elaborations(units, groups)
     return [_statement(document, view, g, contexts[g.sentence]) for g in groups]
 
 
+def _settled_none(units: Units, contexts: Sequence[Context]) -> set[int]:
+    """Clauses that are "none" whatever the model says: every clause of a sentence in a
+    description section ("none": achievements, background) that holds no cue word licensing
+    another kind (``judge_clauses`` masks every other kind there). Real reports are mostly
+    such prose (two thirds of the development seeds' clauses), so they are not featurised."""
+    out: set[int] = set()
+    for s, ctx in zip(units.sentences, contexts):
+        if ctx.kind == "none" and not any(cues.kind_cues(units.clauses[c].text)[1] for c in s.clauses):
+            out.update(s.clauses)
+    return out
+
+
 def _clause_counts(
     document: Document, text: str, units: Units, contexts: Sequence[Context], models: classify.StatementModels,
+    settled: set[int],
 ) -> sparse.csr_matrix:
     """Feature counts of every clause (``FeatureSpace.counts`` of their ``featurize`` lists),
-    from one jieba pass over the whole text."""
+    from one jieba pass over the whole text; an empty row for a ``settled`` clause."""
     seg = segment(text)  # cached: the search index reuses the same cut of this text
     starts, ends, all_words = seg.starts, seg.ends, seg.words
     tokens = [tuple(context_tokens(document, ctx)) for ctx in contexts]  # a sentence's clauses share them
-    clauses = []
-    for c in units.clauses:
+    clauses: list[tuple[str, list[str], tuple[str, ...]]] = []
+    for i, c in enumerate(units.clauses):
+        if i in settled:
+            clauses.append(("", [], ()))
+            continue
         lo = bisect.bisect_left(starts, c.start)
         hi = bisect.bisect_left(starts, c.end, lo)
         words = all_words[lo:hi]  # the words starting inside the clause; the last cut at its end
