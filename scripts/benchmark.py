@@ -6,7 +6,7 @@ usage: python scripts/benchmark.py [--docs 1000] [--rounds 5] [--corpus DIR] [--
 Sections:
   baseline+ingest  text ingest vs. reading + jieba-segmenting the same text in one process,
                    with and without figure / statement extraction, same run, same corpus; each
-                   ingest against a baseline taken just before it, median of --rounds pairs
+                   ingest against the baselines taken just before and after it, median of --rounds
   formats          ingest of a generated corpus across txt/html/docx/pdf: documents/s, MB/s
   pdf              PDF pages/s: reportmine's reader vs. pdfplumber extract_text on the same files
   memory           peak RSS of an ingest as the corpus grows (it must stay flat)
@@ -157,16 +157,20 @@ def section_ingest(n: int, repeat: int = 3, sources: list[Path] | None = None) -
         ratios: dict[str, list[float]] = {name: [] for name, _ in rows}
         rates: dict[str, list[float]] = {name: [] for name, _ in rows}
         bases: list[float] = []
-        # Each ingest is compared with a baseline taken right before it, over several rounds: a
-        # shared virtual machine's speed drifts by a fifth within a minute, so one ratio of two
-        # runs apart says more about the machine than about reportmine.
+        # Each ingest is compared with the mean of the baselines taken right before and right
+        # after it, over several rounds: a shared virtual machine's speed drifts by a fifth
+        # within a minute, so one ratio of two runs apart says more about the machine than
+        # about reportmine.
+        before, _ = baseline_read_and_segment(paths)
+        bases.append(n / before)
         for _ in range(repeat):
             for name, opts in rows:
-                base_s, chars = baseline_read_and_segment(paths)
                 secs, added = timed_ingest(paths, opts)
-                bases.append(n / base_s)
+                after, _ = baseline_read_and_segment(paths)
+                bases.append(n / after)
                 rates[name].append(added / secs)
-                ratios[name].append(base_s / secs)
+                ratios[name].append((before + after) / 2 / secs)
+                before = after
         print(f"  read + jieba, 1 process      {statistics.median(bases):8.1f} docs/s  (range {min(bases):.1f}-{max(bases):.1f};"
               f" {mb * statistics.median(bases) / n:.2f} MB/s)")
         for name, _ in rows:

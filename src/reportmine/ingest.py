@@ -7,6 +7,7 @@ is skipped without being parsed again. A bad file is reported and the batch goes
 
 from __future__ import annotations
 
+import gc
 import glob
 import hashlib
 import logging
@@ -151,6 +152,18 @@ def prepare_files(paths: list[str], options: ExtractOptions) -> list[PreparedFil
     return [prepare_file(path, options) for path in paths]
 
 
+def _init_worker() -> None:
+    """Set up an ingest worker process.
+
+    An extraction allocates tens of thousands of short-lived containers and builds no reference
+    cycles (none in 300 documents), so the cyclic collector, triggered every 700 allocations,
+    only ever scanned live objects: ~3% of a worker's CPU. It still runs, seldom; and what the
+    worker inherited from the parent (jieba's dictionary, the models) is left out of its scans.
+    """
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 50)
+
+
 def _run(paths: list[Path], options: ExtractOptions, workers: int) -> Iterator[tuple[Path, PreparedFile | str]]:
     if workers <= 1 or len(paths) <= 1:
         for path in paths:
@@ -163,7 +176,7 @@ def _run(paths: list[Path], options: ExtractOptions, workers: int) -> Iterator[t
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     # A bounded window keeps memory flat: at most _WINDOW results per worker wait to be written.
     # Results are written in order, so a window of 2 let one long file idle the other workers.
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker) as pool:
         pending: deque[tuple[list[Path], Future[list[PreparedFile | str]]]] = deque()
         queue = iter(chunks)
         for chunk in queue:
