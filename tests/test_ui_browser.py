@@ -22,7 +22,7 @@ if not (CHROMIUM.exists() and CHROMEDRIVER.exists()):
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed")
 import uvicorn
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.action_chains import ActionChains
@@ -118,8 +118,11 @@ def _shot(driver: object, name: str) -> None:
 
 
 def _wait(driver: object, seconds: float = 20) -> WebDriverWait:
-    # pages reload themselves after a decision: an element found just before is then stale
-    return WebDriverWait(driver, seconds, ignored_exceptions=[StaleElementReferenceException])
+    # Pages reload themselves after a decision: an element found just before is then stale,
+    # and Chrome may instead answer a look-up made mid-navigation with a plain WebDriverException
+    # ("Node with given id does not belong to the document"). Both mean "not yet": the wait
+    # still fails, with a timeout, if the page never gets there.
+    return WebDriverWait(driver, seconds, ignored_exceptions=[StaleElementReferenceException, WebDriverException])
 
 
 def test_upload_then_read_a_highlighted_document(server: str, browser: object, tmp_path: Path) -> None:
