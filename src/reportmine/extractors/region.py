@@ -65,6 +65,7 @@ _TITLE_EDGE = re.compile(rf"^|(?<=[^{CJK}])|(?<=年度)|(?<=年)|(?<=关于)")
 _ORGAN_RE = re.compile(ORGAN)
 _HAN = re.compile(rf"[{CJK}]")
 
+
 def find_region(text: str, anchors: list[str]) -> str | None:
     """The administrative region a text speaks for, as full a chain as the text supports.
 
